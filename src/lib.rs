@@ -1,0 +1,11 @@
+//! ebb: will the business be able to pay its credit bills on time?
+//!
+//! Crate map:
+//! - [`engine`]: the pure core — book model, import parsing, the projection
+//!   of RULES.md, scenarios, solvers, JSON output.
+//! - [`store`]: the SQLite book (rusqlite, blocking), rows ⇄ engine types.
+//! - [`cli`]: the command line over engine + store.
+
+pub mod cli;
+pub mod engine;
+pub mod store;
