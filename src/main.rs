@@ -1,1 +1,25 @@
-fn main() {}
+//! The `ebb` binary: parse arguments, read the clock once, run, and report
+//! errors on stderr with a non-zero exit code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = ebb::cli::Cli::parse();
+    let now = chrono::Local::now();
+    let ctx = ebb::cli::RunContext {
+        today: now.date_naive(),
+        now: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+    };
+    let check = matches!(cli.command, Some(ebb::cli::Command::Check(_)));
+    match ebb::cli::run(cli, &ctx) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            // `ebb check` uses 1 and 2 for risk levels; its errors exit 3.
+            std::process::exit(if check { 3 } else { 1 });
+        }
+    }
+}

@@ -1,0 +1,793 @@
+//! The command line: clap subcommands over engine + store, no TUI.
+//!
+//! Owns: argument shapes, human and JSON output, exit codes. Errors are
+//! returned to `main`, which prints them to stderr. Must not: hold business
+//! rules (those are the engine's) or SQL (the store's).
+
+mod table;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::bookfile::BookFile;
+use crate::engine::import::{self, ParseOptions, profile};
+use crate::engine::money::Money;
+use crate::engine::projection::{self, Projection, Request, Risk};
+use crate::engine::report::ForecastJson;
+use crate::engine::scenario::{Scenario, ScenarioFile};
+use crate::engine::solve;
+use crate::store::{ImportRequest, Store, StoreError, sha256_hex};
+use table::Table;
+
+/// ebb — will the business pay its credit bills on time?
+#[derive(Debug, Parser)]
+#[command(name = "ebb", version, about, long_about = None)]
+pub struct Cli {
+    /// The book (SQLite file). Default: the platform data directory.
+    #[arg(long, global = true, env = "EBB_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Interface language.
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// What to do (none: open the dashboard).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import bank, wallet or credit statements (CSV).
+    Import(ImportArgs),
+    /// Undo an import by its id (see `ebb imports`).
+    UndoImport {
+        /// Import id.
+        id: i64,
+    },
+    /// List past imports.
+    Imports {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accounts with their balances.
+    Accounts {
+        /// Balance date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List transactions.
+    Transactions {
+        /// Only this account.
+        #[arg(long)]
+        account: Option<String>,
+        /// From date (inclusive).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// To date (inclusive).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open credit bills.
+    Bills {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a declarative book file (idempotent).
+    Apply {
+        /// The book.toml.
+        file: PathBuf,
+    },
+    /// List the statement profiles ebb knows.
+    Profiles,
+    /// Project cash day by day.
+    Forecast(ForecastArgs),
+    /// Exit 0 when risk is green or amber, 1 when red, 2 when critical (for cron).
+    Check(ForecastArgs),
+    /// Open the sample business heading into Double 11.
+    Demo {
+        /// Print the story as text instead of opening the dashboard.
+        #[arg(long)]
+        no_tui: bool,
+    },
+}
+
+/// `ebb import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Statement files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Account to import into (default: named after the file's source).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Profile to use instead of detecting one (see `ebb profiles`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Show what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows and list the bad ones.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// JSON output: one object per file.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ebb forecast` / `ebb check`.
+#[derive(Debug, Args, Clone)]
+pub struct ForecastArgs {
+    /// The last known day (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    /// Days to project (1–730).
+    #[arg(long, default_value_t = 90)]
+    pub days: u32,
+    /// Scenario file, or the name of a saved scenario.
+    #[arg(long, value_name = "FILE|NAME")]
+    pub scenario: Option<String>,
+    /// Machine-readable output (schema ebb.forecast/1).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// The day series as CSV.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// What `main` needs to run a command.
+pub struct RunContext {
+    /// Today, read once in `main`.
+    pub today: NaiveDate,
+    /// Now, for the import log.
+    pub now: String,
+}
+
+/// The default book path.
+pub fn default_db() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "ebb")
+        .ok_or_else(|| anyhow!("no home directory found; pass --db PATH"))?;
+    Ok(dirs.data_dir().join("book.db"))
+}
+
+fn open(cli: &Cli) -> Result<Store> {
+    let path = match &cli.db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    Store::open(&path).with_context(|| format!("cannot open the book {}", path.display()))
+}
+
+/// Runs a command; returns the process exit code.
+pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
+    let out = &mut std::io::stdout().lock();
+    match &cli.command {
+        None => {
+            let store = open(&cli)?;
+            let book = store.load_book()?;
+            if book.accounts.is_empty() {
+                writeln!(
+                    out,
+                    "Your book is empty. Import statements with `ebb import FILE…`, declare accounts with `ebb apply book.toml`, or try `ebb demo`."
+                )?;
+            } else {
+                let args = ForecastArgs {
+                    as_of: None,
+                    days: 90,
+                    scenario: None,
+                    json: false,
+                    csv: false,
+                };
+                forecast(&store, &cli, &args, ctx, out)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Import(a)) => import_files(&cli, a, ctx, out),
+        Some(Command::UndoImport { id }) => {
+            let mut store = open(&cli)?;
+            let (t, b) = store.undo_import(*id)?;
+            writeln!(
+                out,
+                "Import {id} undone: removed {t} transaction(s) and {b} bill(s)."
+            )?;
+            Ok(0)
+        }
+        Some(Command::Imports { json }) => {
+            let store = open(&cli)?;
+            let logs = store.imports()?;
+            if *json {
+                serde_json::to_writer_pretty(&mut *out, &logs)?;
+                writeln!(out)?;
+            } else if logs.is_empty() {
+                writeln!(out, "No imports yet.")?;
+            } else {
+                let mut t = Table::new(&[
+                    "id", "when", "file", "profile", "account", "added", "dupes", "rejected",
+                ]);
+                for l in logs {
+                    t.row(vec![
+                        l.id.to_string(),
+                        l.at,
+                        l.file,
+                        l.profile,
+                        l.account,
+                        l.added.to_string(),
+                        l.duplicates.to_string(),
+                        l.rejected.to_string(),
+                    ]);
+                }
+                t.right(&[0, 5, 6, 7]).print(out)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Accounts { as_of, json }) => {
+            accounts(&cli, as_of.unwrap_or(ctx.today), *json, out)
+        }
+        Some(Command::Transactions {
+            account,
+            from,
+            to,
+            json,
+        }) => {
+            let store = open(&cli)?;
+            let rows = store.transactions(account.as_deref(), *from, *to)?;
+            if *json {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|t| serde_json::json!({"account": t.account, "date": t.date, "amount": t.amount, "description": t.description, "counterparty": t.counterparty, "category": t.category}))
+                    .collect();
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+                writeln!(out)?;
+            } else {
+                let mut t = Table::new(&[
+                    "date",
+                    "account",
+                    "amount",
+                    "category",
+                    "description",
+                    "counterparty",
+                ]);
+                for r in rows {
+                    t.row(vec![
+                        r.date.to_string(),
+                        r.account,
+                        r.amount.grouped(),
+                        r.category,
+                        r.description,
+                        r.counterparty,
+                    ]);
+                }
+                t.right(&[2]).print(out)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Bills { json }) => {
+            let store = open(&cli)?;
+            let bills = store.bills()?;
+            if *json {
+                let v: Vec<_> = bills
+                    .iter()
+                    .map(|b| serde_json::json!({"account": b.account, "statement_date": b.statement_date, "due_date": b.due_date, "amount_due": b.amount_due, "min_due": b.min_due, "paid": b.paid, "penalty": b.penalty, "fees": b.fees, "installment_no": b.installment.map(|i| i.0), "installment_total": b.installment.map(|i| i.1), "fee": b.fee, "note": b.note}))
+                    .collect();
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+                writeln!(out)?;
+            } else if bills.is_empty() {
+                writeln!(
+                    out,
+                    "No open bills. Import them with `ebb import bills.csv` or declare them in book.toml."
+                )?;
+            } else {
+                let mut t = Table::new(&[
+                    "account",
+                    "statement",
+                    "due",
+                    "amount due",
+                    "minimum",
+                    "paid",
+                    "installment",
+                ]);
+                for b in bills {
+                    t.row(vec![
+                        b.account,
+                        b.statement_date.to_string(),
+                        b.due_date.to_string(),
+                        b.amount_due.grouped(),
+                        b.min_due
+                            .map(Money::grouped)
+                            .unwrap_or_else(|| "(policy)".into()),
+                        b.paid.grouped(),
+                        b.installment
+                            .map(|(n, t)| format!("{n}/{t}"))
+                            .unwrap_or_default(),
+                    ]);
+                }
+                t.right(&[3, 4, 5]).print(out)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Apply { file }) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let bf = BookFile::parse(&file.display().to_string(), &text)?;
+            let mut store = open(&cli)?;
+            store.apply(&bf)?;
+            writeln!(
+                out,
+                "Applied {}: {} account(s), {} recurring, {} scheduled, {} bill(s), {} purchase(s).",
+                file.display(),
+                bf.account.len(),
+                bf.recurring.len(),
+                bf.scheduled.len(),
+                bf.bill.len(),
+                bf.purchase.len()
+            )?;
+            Ok(0)
+        }
+        Some(Command::Profiles) => {
+            let mut t = Table::new(&["profile", "account", "kind", "reads"]);
+            for g in ["ebb-bank", "ebb-credit-transactions", "ebb-bills"] {
+                let what = match g {
+                    "ebb-bank" => "ebb's bank format: date,description,amount[,balance]",
+                    "ebb-credit-transactions" => {
+                        "ebb's credit transactions: date,description,amount (with --account on a credit account)"
+                    }
+                    _ => {
+                        "ebb's credit bills: account,statement_date,due_date,amount_due,min_due,paid"
+                    }
+                };
+                t.row(vec![g.into(), "--account".into(), "".into(), what.into()]);
+            }
+            for p in profile::builtin() {
+                t.row(vec![
+                    p.name.clone(),
+                    p.account.clone(),
+                    p.kind.clone(),
+                    p.title.clone(),
+                ]);
+            }
+            t.print(out)?;
+            Ok(0)
+        }
+        Some(Command::Forecast(a)) => {
+            let store = open(&cli)?;
+            forecast(&store, &cli, a, ctx, out)?;
+            Ok(0)
+        }
+        Some(Command::Check(a)) => {
+            let store = open(&cli)?;
+            check(&store, &cli, a, ctx, out)
+        }
+        Some(Command::Demo { .. }) => {
+            writeln!(
+                out,
+                "The demo business arrives with the dashboard; meanwhile see the README's walk-through."
+            )?;
+            Ok(0)
+        }
+    }
+}
+
+fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write) -> Result<i32> {
+    let mut store = open(cli)?;
+    let target_kind = match &a.account {
+        Some(name) => store.account_kind(name)?,
+        None => None,
+    };
+    let opts = ParseOptions {
+        profile: a.profile.clone(),
+        target_kind,
+        user_profiles: Vec::new(),
+    };
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for f in &a.files {
+        let name = f.display().to_string();
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {name}"))?;
+        let parsed = match import::parse(&name, &bytes, &opts) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let hash = sha256_hex(&bytes);
+        let req = ImportRequest {
+            file: &name,
+            hash: &hash,
+            account: a.account.as_deref(),
+            skip_bad_rows: a.skip_bad_rows,
+            dry_run: a.dry_run,
+            now: &ctx.now,
+        };
+        match store.import(&parsed, &req) {
+            Ok(r) => {
+                if !parsed.errors.is_empty() {
+                    eprintln!("{name}: skipped {} bad row(s):", parsed.errors.len());
+                    for e in &parsed.errors {
+                        eprintln!("  {e}");
+                    }
+                }
+                reports.push(r);
+            }
+            Err(StoreError::BadRows(errs)) => {
+                eprintln!(
+                    "error: {name}: {} bad row(s); nothing was imported from this file:",
+                    errs.len()
+                );
+                for e in errs.iter().take(20) {
+                    eprintln!("  {e}");
+                }
+                if errs.len() > 20 {
+                    eprintln!("  … and {} more", errs.len() - 20);
+                }
+                eprintln!("Fix the rows, or import the rest with --skip-bad-rows.");
+                failed = true;
+            }
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                failed = true;
+            }
+        }
+    }
+    if a.json {
+        let v: Vec<_> = reports
+            .iter()
+            .map(|r| serde_json::json!({"file": r.file, "profile": r.profile, "account": r.account, "added": r.added, "duplicates": r.duplicates, "rejected": r.rejected, "skipped": r.skipped, "import_id": r.import_id, "dry_run": a.dry_run}))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+    } else {
+        for r in &reports {
+            let verb = if a.dry_run { "would add" } else { "added" };
+            write!(
+                out,
+                "{}: {} → {}: {verb} {}, {} already in the book",
+                r.file, r.profile, r.account, r.added, r.duplicates
+            )?;
+            if r.rejected > 0 {
+                write!(out, ", {} bad row(s) skipped", r.rejected)?;
+            }
+            if r.skipped > 0 {
+                write!(
+                    out,
+                    ", {} row(s) left out (closed, other currency, or paid from another account)",
+                    r.skipped
+                )?;
+            }
+            if let Some(id) = r.import_id {
+                write!(out, " (import {id}; undo with `ebb undo-import {id}`)")?;
+            }
+            writeln!(out)?;
+            if !r.created_accounts.is_empty() {
+                writeln!(out, "  new account(s): {}", r.created_accounts.join(", "))?;
+            }
+        }
+    }
+    Ok(if failed { 1 } else { 0 })
+}
+
+fn accounts(cli: &Cli, as_of: NaiveDate, json: bool, out: &mut dyn Write) -> Result<i32> {
+    let store = open(cli)?;
+    let book = store.load_book()?;
+    let rows = store.accounts()?;
+    let mut items = Vec::new();
+    for r in &rows {
+        let a = &r.account;
+        let (balance, warning) = if a.kind.is_cash() {
+            projection::cash_balance(&book, &a.name, a.opening_balance, a.opening_date, as_of)
+        } else {
+            let owed: Money = book
+                .transactions
+                .iter()
+                .filter(|t| t.account == a.name && t.date <= as_of)
+                .map(|t| t.amount)
+                .sum();
+            (owed, None)
+        };
+        items.push((a, balance, warning, r.transactions));
+    }
+    if json {
+        let v: Vec<_> = items
+            .iter()
+            .map(|(a, b, w, n)| serde_json::json!({"name": a.name, "kind": a.kind, "balance": b, "transactions": n, "reconciliation_warning": w}))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    if items.is_empty() {
+        writeln!(
+            out,
+            "No accounts yet. Import a statement or apply a book.toml."
+        )?;
+        return Ok(0);
+    }
+    let mut t = Table::new(&["account", "kind", "balance", "transactions", "limit"]);
+    for (a, b, _, n) in &items {
+        let limit = a
+            .credit
+            .as_ref()
+            .map(|c| c.limit.grouped())
+            .unwrap_or_default();
+        t.row(vec![
+            a.name.clone(),
+            a.kind.to_string(),
+            b.grouped(),
+            n.to_string(),
+            limit,
+        ]);
+    }
+    t.right(&[2, 3, 4]).print(out)?;
+    writeln!(
+        out,
+        "Balances at the end of {as_of}; for credit accounts, the sum of imported rows (negative: owed)."
+    )?;
+    for (_, _, w, _) in &items {
+        if let Some(w) = w {
+            writeln!(out, "warning: {w}")?;
+        }
+    }
+    Ok(0)
+}
+
+/// Finds a scenario by file path or saved name.
+fn load_scenario(cli: &Cli, spec: &str) -> Result<Scenario> {
+    let direct = PathBuf::from(spec);
+    let path = if direct.exists() {
+        direct
+    } else {
+        let base = match &cli.db {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => default_db()?
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        let p = base.join("scenarios").join(format!("{spec}.toml"));
+        if !p.exists() {
+            bail!(
+                "no scenario \"{spec}\": it is not a file, and {} does not exist",
+                p.display()
+            );
+        }
+        p
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(ScenarioFile::parse(&path.display().to_string(), &text)?.scenario()?)
+}
+
+struct Run {
+    projection: Projection,
+    bridge: Option<Money>,
+    prestock: Option<Money>,
+    scenario: Scenario,
+    currency: String,
+}
+
+fn compute(store: &Store, cli: &Cli, a: &ForecastArgs, ctx: &RunContext) -> Result<Run> {
+    let book = store.load_book()?;
+    let scenario = match &a.scenario {
+        Some(s) => load_scenario(cli, s)?,
+        None => Scenario::default(),
+    };
+    let as_of = a.as_of.unwrap_or(ctx.today);
+    let req = Request::new(&book, &scenario, as_of, a.days);
+    let projection = projection::project(&req)?;
+    let bridge = solve::required_bridge(&req, &projection)?;
+    let prestock = solve::largest_safe_prestock(&req, &projection)?;
+    Ok(Run {
+        projection,
+        bridge,
+        prestock,
+        currency: book.currency.clone(),
+        scenario,
+    })
+}
+
+fn forecast(
+    store: &Store,
+    cli: &Cli,
+    a: &ForecastArgs,
+    ctx: &RunContext,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let run = compute(store, cli, a, ctx)?;
+    let p = &run.projection;
+    if a.json {
+        let doc = ForecastJson::new(
+            p,
+            run.scenario.name.as_deref(),
+            &run.currency,
+            run.bridge,
+            run.prestock,
+        );
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if a.csv {
+        let mut w = csv::Writer::from_writer(&mut *out);
+        let accounts: Vec<String> = p
+            .days
+            .first()
+            .map(|d| d.credit.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut head = vec![
+            "date".to_string(),
+            "cash".into(),
+            "inflow".into(),
+            "outflow".into(),
+        ];
+        for n in &accounts {
+            head.extend([
+                format!("{n}_owed"),
+                format!("{n}_available"),
+                format!("{n}_locked"),
+            ]);
+        }
+        w.write_record(&head)?;
+        for d in &p.days {
+            let mut rec = vec![
+                d.date.to_string(),
+                d.cash.to_string(),
+                d.inflow.to_string(),
+                d.outflow.to_string(),
+            ];
+            for n in &accounts {
+                if let Some(c) = d.credit.get(n) {
+                    rec.extend([
+                        c.owed.to_string(),
+                        c.available.to_string(),
+                        c.locked.to_string(),
+                    ]);
+                }
+            }
+            w.write_record(&rec)?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    let s = &p.summary;
+    let name = run.scenario.name.as_deref().unwrap_or("baseline");
+    writeln!(
+        out,
+        "ebb forecast — {name}, as of {}, {} days",
+        p.as_of, p.horizon
+    )?;
+    writeln!(out, "  risk            {}", s.risk.name().to_uppercase())?;
+    writeln!(out, "  cash today      {}", p.start_cash.grouped())?;
+    writeln!(
+        out,
+        "  minimum cash    {} on {}",
+        s.min_cash.grouped(),
+        s.min_cash_date
+    )?;
+    match (s.first_shortfall_date, s.runway_days) {
+        (Some(d), Some(r)) => writeln!(out, "  runway          {r} days (cash below zero on {d})")?,
+        _ => writeln!(out, "  runway          no shortfall in the horizon")?,
+    }
+    if s.overdue_bills > 0 {
+        writeln!(
+            out,
+            "  overdue         {} obligation(s), up to {} days past due",
+            s.overdue_bills, s.max_days_past_due
+        )?;
+    }
+    for l in &s.locks {
+        writeln!(out, "  LOCK            {} locks on {}", l.account, l.date)?;
+    }
+    writeln!(
+        out,
+        "  penalty / fees / interest   {} / {} / {}",
+        s.penalty_total.grouped(),
+        s.fee_total.grouped(),
+        s.interest_total.grouped()
+    )?;
+    match run.bridge {
+        Some(b) if b.is_zero() => writeln!(out, "  bridge needed   none")?,
+        Some(b) => writeln!(
+            out,
+            "  bridge needed   {} on {} keeps risk amber or better",
+            b.grouped(),
+            p.as_of.succ_opt().unwrap_or(p.as_of)
+        )?,
+        None => writeln!(
+            out,
+            "  bridge needed   no bridge within the search bound fixes this"
+        )?,
+    }
+    if let Some(x) = run.prestock {
+        writeln!(out, "  largest safe prestock   {}", x.grouped())?;
+    }
+    for w in &p.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    let key: Vec<_> = p
+        .events
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                projection::EventKind::Payment
+                    | projection::EventKind::BillDue
+                    | projection::EventKind::InstallmentDue
+                    | projection::EventKind::Statement
+            )
+        })
+        .take(15)
+        .collect();
+    if !key.is_empty() {
+        writeln!(out, "events:")?;
+        for e in key {
+            writeln!(out, "  {}  {:<16} {}", e.date, e.kind.name(), e.detail)?;
+        }
+    }
+    Ok(())
+}
+
+fn check(
+    store: &Store,
+    cli: &Cli,
+    a: &ForecastArgs,
+    ctx: &RunContext,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let run = compute(store, cli, a, ctx)?;
+    let p = &run.projection;
+    let s = &p.summary;
+    let reason = match s.risk {
+        Risk::Critical => {
+            let l = s
+                .locks
+                .first()
+                .map(|l| format!("{} locks on {}", l.account, l.date))
+                .unwrap_or_else(|| "a credit account is locked".into());
+            format!("CRITICAL: {l}")
+        }
+        Risk::Red => match s.first_shortfall_date {
+            Some(d) => format!(
+                "RED: cash falls below zero on {d} (minimum {} on {})",
+                s.min_cash.grouped(),
+                s.min_cash_date
+            ),
+            None => format!("RED: {} obligation(s) go overdue", s.overdue_bills),
+        },
+        Risk::Amber => format!(
+            "AMBER: minimum cash {} on {}",
+            s.min_cash.grouped(),
+            s.min_cash_date
+        ),
+        Risk::Green => format!(
+            "GREEN: minimum cash {} on {}",
+            s.min_cash.grouped(),
+            s.min_cash_date
+        ),
+    };
+    writeln!(out, "{reason}")?;
+    if let Some(b) = run.bridge.filter(|b| b.is_positive()) {
+        writeln!(
+            out,
+            "A bridge of {} by {} keeps risk amber or better.",
+            b.grouped(),
+            p.as_of.succ_opt().unwrap_or(p.as_of)
+        )?;
+    }
+    Ok(match s.risk {
+        Risk::Green | Risk::Amber => 0,
+        Risk::Red => 1,
+        Risk::Critical => 2,
+    })
+}

@@ -56,7 +56,9 @@ impl FromStr for AccountKind {
             "bank" => Ok(Self::Bank),
             "wallet" => Ok(Self::Wallet),
             "credit" => Ok(Self::Credit),
-            _ => Err(format!("unknown account kind \"{s}\"; use bank, wallet or credit")),
+            _ => Err(format!(
+                "unknown account kind \"{s}\"; use bank, wallet or credit"
+            )),
         }
     }
 }
@@ -233,6 +235,8 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
         "fri" => Ok(Weekday::Fri),
         "sat" => Ok(Weekday::Sat),
         "sun" => Ok(Weekday::Sun),
-        _ => Err(format!("\"{s}\" is not a weekday; use mon, tue, wed, thu, fri, sat or sun")),
+        _ => Err(format!(
+            "\"{s}\" is not a weekday; use mon, tue, wed, thu, fri, sat or sun"
+        )),
     }
 }

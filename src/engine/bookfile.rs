@@ -10,8 +10,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::book::{AccountKind, Bill, CreditTerms, Every, Purchase, Recurring, Scheduled, parse_weekday};
-use crate::engine::credit::{Cycle, InstallmentFees, OverdueRates, PaymentPolicy, PolicyOverrides, Preset};
+use crate::engine::book::{
+    AccountKind, Bill, CreditTerms, Every, Purchase, Recurring, Scheduled, parse_weekday,
+};
+use crate::engine::credit::{
+    Cycle, InstallmentFees, OverdueRates, PaymentPolicy, PolicyOverrides, Preset,
+};
 use crate::engine::money::Money;
 use crate::engine::tomlnum::Num;
 
@@ -137,7 +141,11 @@ impl AccountDecl {
                 Some(o) => return Err(format!("cycle \"{o}\" is not monthly or weekly")),
             },
             statement_day: self.statement_day,
-            statement_weekday: self.statement_weekday.as_deref().map(parse_weekday).transpose()?,
+            statement_weekday: self
+                .statement_weekday
+                .as_deref()
+                .map(parse_weekday)
+                .transpose()?,
             due_days: self.due_days,
             due_day: self.due_day,
             grace_days: self.grace_days,
@@ -150,7 +158,9 @@ impl AccountDecl {
                     if t.is_empty() || t.last().is_some_and(|x| x.upto_days.is_some()) {
                         return Err("overdue_rates: the last tier must have no upto_days".into());
                     }
-                    Some(OverdueRates(t.iter().map(|x| (x.upto_days, x.rate.0)).collect()))
+                    Some(OverdueRates(
+                        t.iter().map(|x| (x.upto_days, x.rate.0)).collect(),
+                    ))
                 }
             },
             late_fee_rate: d(&self.late_fee_rate),
@@ -176,7 +186,11 @@ impl AccountDecl {
                     Some(InstallmentFees::Table(out))
                 }
             },
-            payment_policy: self.payment_policy.as_deref().map(str::parse::<PaymentPolicy>).transpose()?,
+            payment_policy: self
+                .payment_policy
+                .as_deref()
+                .map(str::parse::<PaymentPolicy>)
+                .transpose()?,
         };
         if overrides.due_days.is_some() && overrides.due_day.is_some() {
             return Err("sets both due_days and due_day; keep one of them".into());
@@ -218,14 +232,21 @@ impl RecurringDecl {
             "month" => Every::Month(match &self.day {
                 None => None,
                 Some(toml::Value::Integer(n)) if (1..=31).contains(n) => Some(*n as u32),
-                Some(v) => return Err(format!("day = {v} must be a day of month 1..31 for every = \"month\"")),
+                Some(v) => {
+                    return Err(format!(
+                        "day = {v} must be a day of month 1..31 for every = \"month\""
+                    ));
+                }
             }),
             "week" => match &self.day {
                 Some(toml::Value::String(s)) => Every::Week(parse_weekday(s)?),
                 _ => return Err("every = \"week\" needs day = \"mon\"…\"sun\"".into()),
             },
             "days" => {
-                let n = self.interval.filter(|n| *n >= 1).ok_or("every = \"days\" needs interval = N (1 or more)")?;
+                let n = self
+                    .interval
+                    .filter(|n| *n >= 1)
+                    .ok_or("every = \"days\" needs interval = N (1 or more)")?;
                 if self.start.is_none() {
                     return Err("every = \"days\" needs a start date".into());
                 }
@@ -296,14 +317,21 @@ impl BillDecl {
             (Some(n), Some(t)) => return Err(format!("installment {n} of {t} is out of range")),
         };
         if self.due_date < self.statement_date {
-            return Err(format!("due_date {} is before statement_date {}", self.due_date, self.statement_date));
+            return Err(format!(
+                "due_date {} is before statement_date {}",
+                self.due_date, self.statement_date
+            ));
         }
         Ok(Bill {
             account: self.account.clone(),
             statement_date: self.statement_date,
             due_date: self.due_date,
             amount_due: Money::new(self.amount_due.0),
-            min_due: if installment.is_some() { None } else { self.min_due.map(|x| Money::new(x.0)) },
+            min_due: if installment.is_some() {
+                None
+            } else {
+                self.min_due.map(|x| Money::new(x.0))
+            },
             paid: m(&self.paid),
             penalty: m(&self.penalty),
             fees: m(&self.fees),
@@ -378,11 +406,17 @@ pub struct BookFile {
 impl BookFile {
     /// Parses and checks a book file; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<BookFile, BookFileError> {
-        let err = |message: String| BookFileError { file: file.to_string(), message };
-        let bf: BookFile = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
+        let err = |message: String| BookFileError {
+            file: file.to_string(),
+            message,
+        };
+        let bf: BookFile =
+            toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
         let mut kinds: BTreeMap<&str, AccountKind> = BTreeMap::new();
         for a in &bf.account {
-            let k = a.kind().map_err(|e| err(format!("[[account]] \"{}\": {e}", a.name)))?;
+            let k = a
+                .kind()
+                .map_err(|e| err(format!("[[account]] \"{}\": {e}", a.name)))?;
             if a.name.trim().is_empty() {
                 return Err(err("an [[account]] has an empty name".into()));
             }
@@ -390,19 +424,24 @@ impl BookFile {
                 return Err(err(format!("[[account]] \"{}\" is declared twice", a.name)));
             }
             if k == AccountKind::Credit {
-                a.credit_terms().map_err(|e| err(format!("[[account]] \"{}\": {e}", a.name)))?;
+                a.credit_terms()
+                    .map_err(|e| err(format!("[[account]] \"{}\": {e}", a.name)))?;
             }
         }
         for r in &bf.recurring {
-            r.to_recurring().map_err(|e| err(format!("[[recurring]] \"{}\": {e}", r.name)))?;
+            r.to_recurring()
+                .map_err(|e| err(format!("[[recurring]] \"{}\": {e}", r.name)))?;
         }
         for b in &bf.bill {
-            b.to_bill().map_err(|e| err(format!("[[bill]] {} due {}: {e}", b.account, b.due_date)))?;
+            b.to_bill()
+                .map_err(|e| err(format!("[[bill]] {} due {}: {e}", b.account, b.due_date)))?;
         }
         if let Some(c) = &bf.currency
             && (c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
         {
-            return Err(err(format!("currency \"{c}\" is not a three-letter code such as CNY")));
+            return Err(err(format!(
+                "currency \"{c}\" is not a three-letter code such as CNY"
+            )));
         }
         Ok(bf)
     }
@@ -425,14 +464,20 @@ mod tests {
         assert_eq!(t.overrides.statement_day, Some(1));
         let rates = t.overrides.overdue_rates.unwrap();
         assert_eq!(rates.rate_for(31).to_string(), "0.0008");
-        assert_eq!(bf.recurring[0].to_recurring().unwrap().every, Every::Month(Some(5)));
+        assert_eq!(
+            bf.recurring[0].to_recurring().unwrap().every,
+            Every::Month(Some(5))
+        );
     }
 
     #[test]
     fn errors_name_the_entry() {
         let bad = SPEC_BOOK.replace("preset = \"jd_baitiao\"", "preset = \"jd_baitao\"");
         let e = BookFile::parse("book.toml", &bad).unwrap_err().to_string();
-        assert!(e.contains("book.toml") && e.contains("baitiao") && e.contains("jd_baitao"), "{e}");
+        assert!(
+            e.contains("book.toml") && e.contains("baitiao") && e.contains("jd_baitao"),
+            "{e}"
+        );
         let bad = SPEC_BOOK.replace("grace_days = 0", "grace_dayz = 0");
         let e = BookFile::parse("book.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("grace_dayz") && e.contains("line"), "{e}");

@@ -92,11 +92,20 @@ mod tests {
     fn business_days_skip_weekends_and_holidays() {
         let mut cal = Calendar::default();
         // 2026-10-01 is a Thursday.
-        assert_eq!(cal.nth_business_day_after(d("2026-10-01"), 5), d("2026-10-08"));
+        assert_eq!(
+            cal.nth_business_day_after(d("2026-10-01"), 5),
+            d("2026-10-08")
+        );
         cal.holidays.insert(d("2026-10-02"));
         cal.workdays.insert(d("2026-10-03"));
         // Fri is a holiday, Sat a make-up workday.
-        assert_eq!(cal.nth_business_day_after(d("2026-10-01"), 1), d("2026-10-03"));
-        assert_eq!(cal.nth_business_day_after(d("2026-10-01"), 0), d("2026-10-02"));
+        assert_eq!(
+            cal.nth_business_day_after(d("2026-10-01"), 1),
+            d("2026-10-03")
+        );
+        assert_eq!(
+            cal.nth_business_day_after(d("2026-10-01"), 0),
+            d("2026-10-02")
+        );
     }
 }

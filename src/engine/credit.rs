@@ -168,7 +168,10 @@ impl Preset {
             unlock_review_business_days: 5,
             limit_recovery_days: 30,
             installment_fee_rates: InstallmentFees::Table(
-                [3, 6, 12, 24].into_iter().map(|p| (p, dec!(0.005))).collect(),
+                [3, 6, 12, 24]
+                    .into_iter()
+                    .map(|p| (p, dec!(0.005)))
+                    .collect(),
             ),
             payment_policy: PaymentPolicy::Full,
         };
@@ -393,7 +396,9 @@ pub enum PolicyError {
     )]
     NoStatementDay(String),
     /// A statement day above 28.
-    #[error("credit account \"{0}\": statement day {1} is above 28; statements must fall on days 1-28")]
+    #[error(
+        "credit account \"{0}\": statement day {1} is above 28; statements must fall on days 1-28"
+    )]
     StatementDayTooLate(String, u32),
     /// A weekly cycle without a weekday.
     #[error("credit account \"{0}\" has a weekly cycle but no statement_weekday")]
@@ -448,7 +453,11 @@ pub fn resolve(
         Cycle::Monthly => {
             let day = o
                 .statement_day
-                .or(if pv.statement_day_fixed { p.statement_day } else { None })
+                .or(if pv.statement_day_fixed {
+                    p.statement_day
+                } else {
+                    None
+                })
                 .or(bill_statement_day)
                 .or(p.statement_day)
                 .or(pv.fallback_statement_day)
@@ -568,7 +577,11 @@ mod tests {
         assert_eq!(h.rate_for(6), Some(dec!(0.0075)));
         assert_eq!(h.rate_for(5), None);
         assert_eq!(
-            Preset::JdJincaiWeekly.policy().policy.installment_fee_rates.rate_for(3),
+            Preset::JdJincaiWeekly
+                .policy()
+                .policy
+                .installment_fee_rates
+                .rate_for(3),
             None
         );
     }

@@ -78,7 +78,11 @@ impl Money {
 
     /// `max(self, 0)`.
     pub fn clamp_zero(self) -> Self {
-        if self.is_negative() { Money::ZERO } else { self }
+        if self.is_negative() {
+            Money::ZERO
+        } else {
+            self
+        }
     }
 
     /// Checked addition, for sums over untrusted input.

@@ -42,7 +42,14 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// A plain request.
     pub fn new(book: &'a Book, scenario: &'a Scenario, as_of: NaiveDate, horizon: u32) -> Self {
-        Request { book, scenario, as_of, horizon, extra_inflow: Money::ZERO, prestock_override: None }
+        Request {
+            book,
+            scenario,
+            as_of,
+            horizon,
+            extra_inflow: Money::ZERO,
+            prestock_override: None,
+        }
     }
 }
 
@@ -467,8 +474,11 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     }
 
     // Credit accounts, by name.
-    let mut credit_accts: Vec<&crate::engine::book::Account> =
-        book.accounts.iter().filter(|a| a.kind == AccountKind::Credit).collect();
+    let mut credit_accts: Vec<&crate::engine::book::Account> = book
+        .accounts
+        .iter()
+        .filter(|a| a.kind == AccountKind::Credit)
+        .collect();
     credit_accts.sort_by(|a, b| a.name.cmp(&b.name));
     let mut accts = Vec::new();
     for a in &credit_accts {
@@ -574,13 +584,15 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     // Conversions of book bills apply at as_of.
     for c in &req.scenario.conversions {
         let ai = run.credit_idx(&c.account, "[[convert_to_installments]]")?;
-        if let Some(oi) = run.obls.iter().position(|o| {
-            o.acct == ai && o.inst.is_none() && o.due == c.bill_due && !o.closed
-        }) {
+        if let Some(oi) = run
+            .obls
+            .iter()
+            .position(|o| o.acct == ai && o.inst.is_none() && o.due == c.bill_due && !o.closed)
+        {
             let k0 = run.obls[oi].k(as_of);
             let pol = &run.accts[ai].policy;
-            let overdue_at_as_of = k0 >= i64::from(pol.grace_days) + 1
-                && run.obls[oi].unpaid_min() > pol.tolerance;
+            let overdue_at_as_of =
+                k0 > i64::from(pol.grace_days) && run.obls[oi].unpaid_min() > pol.tolerance;
             let met_and_due = k0 >= 0 && run.obls[oi].unpaid_min() <= pol.tolerance;
             if !overdue_at_as_of && !met_and_due {
                 run.convert(oi, c.periods)?;
@@ -631,7 +643,10 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     // Cash flows of the horizon.
     let (flows, purchases) = build_flows(&run, book, req, end)?;
     let mut flows_by_day: BTreeMap<NaiveDate, (Money, Money)> = BTreeMap::new();
-    let mut bounds = Bounds { owed_at_as_of, ..Default::default() };
+    let mut bounds = Bounds {
+        owed_at_as_of,
+        ..Default::default()
+    };
     for f in &flows {
         let e = flows_by_day.entry(f.date).or_default();
         if f.amount.is_positive() {
@@ -680,12 +695,28 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
             .enumerate()
             .map(|(ai, a)| {
                 let owed = run.owed(ai);
-                let available =
-                    if a.locked { Money::ZERO } else { (a.limit - owed).clamp_zero() };
-                (a.name.clone(), CreditDay { owed, available, locked: a.locked })
+                let available = if a.locked {
+                    Money::ZERO
+                } else {
+                    (a.limit - owed).clamp_zero()
+                };
+                (
+                    a.name.clone(),
+                    CreditDay {
+                        owed,
+                        available,
+                        locked: a.locked,
+                    },
+                )
             })
             .collect();
-        days.push(Day { date: d, cash, inflow, outflow, credit });
+        days.push(Day {
+            date: d,
+            cash,
+            inflow,
+            outflow,
+            credit,
+        });
         prev_cash = cash;
     }
 
@@ -828,18 +859,36 @@ fn build_flows(
         cash_account(&r.account, &format!("recurring \"{}\"", r.name))?;
         // Occurrences up to the end plus the longest delay are not needed:
         // delays only push later, so dates past the end never come back.
-        for date in occurrences(&r.every, r.start, r.end, as_of.succ_opt().unwrap_or(as_of), end) {
-            raw.push(Flow { date, amount: r.amount, kind: FlowKind::Book });
+        for date in occurrences(
+            &r.every,
+            r.start,
+            r.end,
+            as_of.succ_opt().unwrap_or(as_of),
+            end,
+        ) {
+            raw.push(Flow {
+                date,
+                amount: r.amount,
+                kind: FlowKind::Book,
+            });
         }
     }
     for s in &book.scheduled {
         cash_account(&s.account, &format!("scheduled \"{}\"", s.label))?;
-        raw.push(Flow { date: s.date, amount: s.amount, kind: FlowKind::Book });
+        raw.push(Flow {
+            date: s.date,
+            amount: s.amount,
+            kind: FlowKind::Book,
+        });
     }
     let sc = req.scenario;
     for o in &sc.one_offs {
         cash_account(&o.account, &format!("one-off \"{}\"", o.label))?;
-        raw.push(Flow { date: o.date, amount: o.amount, kind: FlowKind::OneOff });
+        raw.push(Flow {
+            date: o.date,
+            amount: o.amount,
+            kind: FlowKind::OneOff,
+        });
     }
     let mut purchases: Purchases = BTreeMap::new();
     for p in &book.purchases {
@@ -848,7 +897,11 @@ fn build_flows(
             purchases.entry(p.date).or_default().push(PlannedPurchase {
                 acct,
                 amount: p.amount,
-                label: if p.label.is_empty() { "purchase".into() } else { p.label.clone() },
+                label: if p.label.is_empty() {
+                    "purchase".into()
+                } else {
+                    p.label.clone()
+                },
             });
         }
     }
@@ -871,7 +924,11 @@ fn build_flows(
         let daily = Money::rounded(baseline * pr.uplift * net);
         let mut t = pr.start;
         while t <= pr.end {
-            raw.push(Flow { date: t + lag, amount: daily, kind: FlowKind::Promo });
+            raw.push(Flow {
+                date: t + lag,
+                amount: daily,
+                kind: FlowKind::Promo,
+            });
             if pr.ad_spend_daily.is_positive() && in_horizon(t) {
                 // Ad spend goes after the prestock of the same promotion, so
                 // it is pushed in a second pass below.
@@ -885,7 +942,11 @@ fn build_flows(
         for i in 1..=u64::from(pr.dip_days) {
             let t = pr.end + chrono::Days::new(i);
             if !dip.is_zero() {
-                raw.push(Flow { date: t + lag, amount: dip, kind: FlowKind::Promo });
+                raw.push(Flow {
+                    date: t + lag,
+                    amount: dip,
+                    kind: FlowKind::Promo,
+                });
             }
         }
         if let Some(ps) = &pr.prestock {
@@ -896,7 +957,11 @@ fn build_flows(
             prestock_seen = true;
             if in_horizon(ps.date) && !amount.is_zero() {
                 match &ps.funding {
-                    Funding::Cash => fixed.push(Flow { date: ps.date, amount: -amount, kind: FlowKind::Fixed }),
+                    Funding::Cash => fixed.push(Flow {
+                        date: ps.date,
+                        amount: -amount,
+                        kind: FlowKind::Fixed,
+                    }),
                     Funding::Credit(name) => {
                         let acct = run.acct_of(name)?;
                         purchases.entry(ps.date).or_default().push(PlannedPurchase {
@@ -913,7 +978,11 @@ fn build_flows(
             while t <= pr.end {
                 if in_horizon(t) {
                     match &pr.ad_funding {
-                        Funding::Cash => fixed.push(Flow { date: t, amount: -pr.ad_spend_daily, kind: FlowKind::Fixed }),
+                        Funding::Cash => fixed.push(Flow {
+                            date: t,
+                            amount: -pr.ad_spend_daily,
+                            kind: FlowKind::Fixed,
+                        }),
                         Funding::Credit(name) => {
                             let acct = run.acct_of(name)?;
                             purchases.entry(t).or_default().push(PlannedPurchase {
@@ -932,10 +1001,18 @@ fn build_flows(
         }
     }
     for b in &sc.bridges {
-        fixed.push(Flow { date: b.date, amount: b.amount, kind: FlowKind::Fixed });
+        fixed.push(Flow {
+            date: b.date,
+            amount: b.amount,
+            kind: FlowKind::Fixed,
+        });
         let days = Decimal::from((b.repay_date - b.date).num_days());
         let interest = Money::rounded(b.amount * (b.rate * days / Decimal::from(365)));
-        fixed.push(Flow { date: b.repay_date, amount: -(b.amount + interest), kind: FlowKind::Fixed });
+        fixed.push(Flow {
+            date: b.repay_date,
+            amount: -(b.amount + interest),
+            kind: FlowKind::Fixed,
+        });
     }
     if !req.extra_inflow.is_zero() {
         fixed.push(Flow {
@@ -964,7 +1041,11 @@ fn build_flows(
                 };
             }
         }
-        let amount = if scaled { Money::rounded(f.amount * factor) } else { f.amount };
+        let amount = if scaled {
+            Money::rounded(f.amount * factor)
+        } else {
+            f.amount
+        };
         let delayable = f.kind == FlowKind::Promo || f.amount.is_positive();
         let mut date = f.date;
         if delayable {
@@ -977,7 +1058,11 @@ fn build_flows(
             date = f.date + chrono::Days::new(shift);
         }
         if date <= end && !amount.is_zero() {
-            flows.push(Flow { date, amount, kind: f.kind });
+            flows.push(Flow {
+                date,
+                amount,
+                kind: f.kind,
+            });
         }
     }
     for f in fixed {
@@ -1016,21 +1101,27 @@ pub fn derived_baseline(book: &Book, as_of: NaiveDate) -> Option<Money> {
 
 impl Run<'_> {
     fn credit_idx(&self, name: &str, what: &str) -> Result<usize, ProjectionError> {
-        self.accts.iter().position(|a| a.name == name).ok_or_else(|| {
-            ProjectionError::Account(format!(
-                "{what} names \"{name}\", which is not a credit account in the book; \
+        self.accts
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| {
+                ProjectionError::Account(format!(
+                    "{what} names \"{name}\", which is not a credit account in the book; \
                  add it with kind = \"credit\" or fix the name"
-            ))
-        })
+                ))
+            })
     }
 
     fn acct_of(&self, name: &str) -> Result<usize, ProjectionError> {
-        self.accts.iter().position(|a| a.name == name).ok_or_else(|| {
-            ProjectionError::Account(format!(
-                "\"{name}\" is not a credit account in the book; add it with kind = \"credit\" \
+        self.accts
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| {
+                ProjectionError::Account(format!(
+                    "\"{name}\" is not a credit account in the book; add it with kind = \"credit\" \
                  or use \"cash\""
-            ))
-        })
+                ))
+            })
     }
 
     fn event(
@@ -1043,7 +1134,14 @@ impl Run<'_> {
         detail: String,
     ) {
         let account = account.map(|a| self.accts[a].name.clone());
-        self.events.push(Event { date, kind, account, amount, reference, detail });
+        self.events.push(Event {
+            date,
+            kind,
+            account,
+            amount,
+            reference,
+            detail,
+        });
     }
 
     /// Owed on an account (RULES.md §3).
@@ -1059,22 +1157,33 @@ impl Run<'_> {
     }
 
     fn has_overdue(&self, ai: usize) -> bool {
-        self.obls.iter().any(|o| o.acct == ai && o.overdue && !o.closed)
+        self.obls
+            .iter()
+            .any(|o| o.acct == ai && o.overdue && !o.closed)
     }
 
     /// Payment order: overdue first, then by due date, account name,
     /// installment before bill, creation order.
     fn order(&self) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..self.obls.len()).filter(|&i| !self.obls[i].closed).collect();
+        let mut idx: Vec<usize> = (0..self.obls.len())
+            .filter(|&i| !self.obls[i].closed)
+            .collect();
         idx.sort_by(|&a, &b| {
             let (x, y) = (&self.obls[a], &self.obls[b]);
-            (!x.overdue, x.due, &self.accts[x.acct].name, x.inst.is_none(), x.id).cmp(&(
-                !y.overdue,
-                y.due,
-                &self.accts[y.acct].name,
-                y.inst.is_none(),
-                y.id,
-            ))
+            (
+                !x.overdue,
+                x.due,
+                &self.accts[x.acct].name,
+                x.inst.is_none(),
+                x.id,
+            )
+                .cmp(&(
+                    !y.overdue,
+                    y.due,
+                    &self.accts[y.acct].name,
+                    y.inst.is_none(),
+                    y.id,
+                ))
         });
         idx
     }
@@ -1104,12 +1213,16 @@ impl Run<'_> {
     fn convert(&mut self, oi: usize, periods: u32) -> Result<(), ProjectionError> {
         let o = self.obls[oi].clone();
         let acct = &self.accts[o.acct];
-        let rate = acct.policy.installment_fee_rates.rate_for(periods).ok_or_else(|| {
-            ProjectionError::Scenario(format!(
-                "\"{}\" does not offer {periods} installments; see its installment_fee_rates",
-                acct.name
-            ))
-        })?;
+        let rate = acct
+            .policy
+            .installment_fee_rates
+            .rate_for(periods)
+            .ok_or_else(|| {
+                ProjectionError::Scenario(format!(
+                    "\"{}\" does not offer {periods} installments; see its installment_fee_rates",
+                    acct.name
+                ))
+            })?;
         let p = o.unpaid_principal() - o.service_fee;
         let fee = Money::rounded(p * rate);
         let part = Money::rounded(p.decimal() / Decimal::from(periods));
@@ -1126,12 +1239,25 @@ impl Run<'_> {
         for i in 0..periods {
             let principal = if i + 1 == periods { last } else { part };
             self.fee_total += fee;
-            self.push_installment(o.acct, add_months(o.due, i), principal, fee, (i + 1, periods));
+            self.push_installment(
+                o.acct,
+                add_months(o.due, i),
+                principal,
+                fee,
+                (i + 1, periods),
+            );
         }
         Ok(())
     }
 
-    fn push_installment(&mut self, acct: usize, due: NaiveDate, principal: Money, fee: Money, inst: (u32, u32)) {
+    fn push_installment(
+        &mut self,
+        acct: usize,
+        due: NaiveDate,
+        principal: Money,
+        fee: Money,
+        inst: (u32, u32),
+    ) {
         self.obls.push(Obl {
             id: self.obls.len(),
             acct,
@@ -1155,11 +1281,24 @@ impl Run<'_> {
     }
 
     fn negotiated_plans(&mut self, d: NaiveDate) {
-        let plans: Vec<_> = self.req.scenario.plans.iter().filter(|p| p.date == d).cloned().collect();
+        let plans: Vec<_> = self
+            .req
+            .scenario
+            .plans
+            .iter()
+            .filter(|p| p.date == d)
+            .cloned()
+            .collect();
         for plan in plans {
-            let Some(ai) = self.accts.iter().position(|a| a.name == plan.account) else { continue };
+            let Some(ai) = self.accts.iter().position(|a| a.name == plan.account) else {
+                continue;
+            };
             let mut total = Money::ZERO;
-            for o in self.obls.iter_mut().filter(|o| o.acct == ai && o.overdue && !o.closed) {
+            for o in self
+                .obls
+                .iter_mut()
+                .filter(|o| o.acct == ai && o.overdue && !o.closed)
+            {
                 total += o.owed();
                 o.closed = true;
             }
@@ -1173,7 +1312,13 @@ impl Run<'_> {
                 } else {
                     part
                 };
-                self.push_installment(ai, add_months(d, i), principal, Money::ZERO, (i, plan.periods));
+                self.push_installment(
+                    ai,
+                    add_months(d, i),
+                    principal,
+                    Money::ZERO,
+                    (i, plan.periods),
+                );
             }
         }
     }
@@ -1208,7 +1353,11 @@ impl Run<'_> {
         for (oi, t) in turned.iter_mut().enumerate() {
             let o = &self.obls[oi];
             let pol = &self.accts[o.acct].policy;
-            if !o.closed && !o.overdue && o.k(d) > i64::from(pol.grace_days) && o.unpaid_min() > pol.tolerance {
+            if !o.closed
+                && !o.overdue
+                && o.k(d) > i64::from(pol.grace_days)
+                && o.unpaid_min() > pol.tolerance
+            {
                 *t = true;
                 self.obls[oi].overdue = true;
             }
@@ -1230,15 +1379,27 @@ impl Run<'_> {
                 self.penalty_total += pending;
                 let r = o.reference();
                 let name = self.accts[ai].name.clone();
-                self.event(d, EventKind::Overdue, Some(ai), unpaid, Some(r.clone()),
-                    format!("{name} {r} is overdue: {} unpaid", unpaid.grouped()));
+                self.event(
+                    d,
+                    EventKind::Overdue,
+                    Some(ai),
+                    unpaid,
+                    Some(r.clone()),
+                    format!("{name} {r} is overdue: {} unpaid", unpaid.grouped()),
+                );
                 if !pol.late_fee_rate.is_zero() {
                     let fee = Money::rounded(unpaid_min * pol.late_fee_rate).max(pol.late_fee_min);
                     if !fee.is_zero() {
                         self.obls[oi].late_fee += fee;
                         self.fee_total += fee;
-                        self.event(d, EventKind::LateFee, Some(ai), fee, Some(r.clone()),
-                            format!("late fee {} on {name} {r}", fee.grouped()));
+                        self.event(
+                            d,
+                            EventKind::LateFee,
+                            Some(ai),
+                            fee,
+                            Some(r.clone()),
+                            format!("late fee {} on {name} {r}", fee.grouped()),
+                        );
                     }
                 }
                 // Turning overdue cancels a pending unlock review.
@@ -1249,7 +1410,11 @@ impl Run<'_> {
                 }
             }
             let o = &self.obls[oi];
-            if o.overdue && !o.closed && k >= grace1.max(i64::from(pol.lock_after_days)) && !self.accts[ai].locked {
+            if o.overdue
+                && !o.closed
+                && k >= grace1.max(i64::from(pol.lock_after_days))
+                && !self.accts[ai].locked
+            {
                 let unpaid = o.unpaid_principal();
                 let r = o.reference();
                 let a = &mut self.accts[ai];
@@ -1261,21 +1426,47 @@ impl Run<'_> {
                 let cut = old - a.limit;
                 let name = a.name.clone();
                 self.critical = true;
-                self.event(d, EventKind::Lock, Some(ai), unpaid, Some(r.clone()),
-                    format!("{name} is locked: {r} is {k} days overdue"));
+                self.event(
+                    d,
+                    EventKind::Lock,
+                    Some(ai),
+                    unpaid,
+                    Some(r.clone()),
+                    format!("{name} is locked: {r} is {k} days overdue"),
+                );
                 if !cut.is_zero() {
-                    self.event(d, EventKind::LimitCut, Some(ai), cut, Some(r.clone()),
-                        format!("{name} limit cut by {} to {}", cut.grouped(), self.accts[ai].limit.grouped()));
+                    self.event(
+                        d,
+                        EventKind::LimitCut,
+                        Some(ai),
+                        cut,
+                        Some(r.clone()),
+                        format!(
+                            "{name} limit cut by {} to {}",
+                            cut.grouped(),
+                            self.accts[ai].limit.grouped()
+                        ),
+                    );
                 }
             }
             let o = &self.obls[oi];
-            if o.overdue && !o.closed && !o.reported && k >= grace1.max(i64::from(pol.bureau_after_days)) {
+            if o.overdue
+                && !o.closed
+                && !o.reported
+                && k >= grace1.max(i64::from(pol.bureau_after_days))
+            {
                 let unpaid = o.unpaid_principal();
                 let r = o.reference();
                 self.obls[oi].reported = true;
                 let name = self.accts[ai].name.clone();
-                self.event(d, EventKind::BureauReport, Some(ai), unpaid, Some(r.clone()),
-                    format!("{name} {r} reported to the credit bureau"));
+                self.event(
+                    d,
+                    EventKind::BureauReport,
+                    Some(ai),
+                    unpaid,
+                    Some(r.clone()),
+                    format!("{name} {r} reported to the credit bureau"),
+                );
             }
         }
         // 0e. Unlock and limit, per account by name.
@@ -1288,7 +1479,14 @@ impl Run<'_> {
                     self.accts[ai].locked = false;
                     self.accts[ai].last_unlock = Some(d);
                     let name = self.accts[ai].name.clone();
-                    self.event(d, EventKind::Unlock, Some(ai), Money::ZERO, None, format!("{name} is unlocked"));
+                    self.event(
+                        d,
+                        EventKind::Unlock,
+                        Some(ai),
+                        Money::ZERO,
+                        None,
+                        format!("{name} is unlocked"),
+                    );
                 }
             }
             let a = &self.accts[ai];
@@ -1305,8 +1503,17 @@ impl Run<'_> {
                     let restored = a.contractual - a.limit;
                     let name = a.name.clone();
                     self.accts[ai].limit = self.accts[ai].contractual;
-                    self.event(d, EventKind::LimitRestored, Some(ai), restored, None,
-                        format!("{name} limit restored to {}", self.accts[ai].contractual.grouped()));
+                    self.event(
+                        d,
+                        EventKind::LimitRestored,
+                        Some(ai),
+                        restored,
+                        None,
+                        format!(
+                            "{name} limit restored to {}",
+                            self.accts[ai].contractual.grouped()
+                        ),
+                    );
                 }
             }
         }
@@ -1328,16 +1535,36 @@ impl Run<'_> {
             return Money::ZERO;
         }
         if self.accts[ai].locked {
-            self.event(d, EventKind::PurchaseBlocked, Some(ai), p.amount, Some(p.label.clone()),
-                format!("{} of {} blocked: {name} is locked; paid from cash", p.label, p.amount.grouped()));
+            self.event(
+                d,
+                EventKind::PurchaseBlocked,
+                Some(ai),
+                p.amount,
+                Some(p.label.clone()),
+                format!(
+                    "{} of {} blocked: {name} is locked; paid from cash",
+                    p.label,
+                    p.amount.grouped()
+                ),
+            );
             return p.amount;
         }
         let available = (self.accts[ai].limit - self.owed(ai)).clamp_zero();
         if p.amount > available {
             let excess = p.amount - available;
             self.accts[ai].today += available;
-            self.event(d, EventKind::LimitExceeded, Some(ai), excess, Some(p.label.clone()),
-                format!("{} exceeds {name}'s available credit by {}; paid from cash", p.label, excess.grouped()));
+            self.event(
+                d,
+                EventKind::LimitExceeded,
+                Some(ai),
+                excess,
+                Some(p.label.clone()),
+                format!(
+                    "{} exceeds {name}'s available credit by {}; paid from cash",
+                    p.label,
+                    excess.grouped()
+                ),
+            );
             excess
         } else {
             self.accts[ai].today += p.amount;
@@ -1352,7 +1579,11 @@ impl Run<'_> {
                 continue;
             }
             let purchases = a.unbilled.clamp_zero();
-            if !(purchases.is_positive() || a.revolving.is_positive() || a.interest.is_positive() || a.tol_rest.is_positive()) {
+            if !(purchases.is_positive()
+                || a.revolving.is_positive()
+                || a.interest.is_positive()
+                || a.tol_rest.is_positive())
+            {
                 continue;
             }
             let service = Money::rounded(purchases * a.policy.service_fee_rate);
@@ -1387,9 +1618,25 @@ impl Run<'_> {
                 closed: false,
                 service_fee: service,
             });
-            self.event(d, EventKind::Statement, Some(ai), amount, Some(format!("bill {due}")),
-                format!("{name} statement: {} due {due}, minimum {}", amount.grouped(), min_due.grouped()));
-            let conv = self.req.scenario.conversions.iter().find(|c| c.account == name && c.bill_due == due).map(|c| c.periods);
+            self.event(
+                d,
+                EventKind::Statement,
+                Some(ai),
+                amount,
+                Some(format!("bill {due}")),
+                format!(
+                    "{name} statement: {} due {due}, minimum {}",
+                    amount.grouped(),
+                    min_due.grouped()
+                ),
+            );
+            let conv = self
+                .req
+                .scenario
+                .conversions
+                .iter()
+                .find(|c| c.account == name && c.bill_due == due)
+                .map(|c| c.periods);
             if let Some(periods) = conv {
                 self.convert(oi, periods)?;
             }
@@ -1403,12 +1650,23 @@ impl Run<'_> {
         for &oi in &order {
             let o = &self.obls[oi];
             if o.due == d && o.owed().is_positive() {
-                let (kind, what) = if o.inst.is_some() { (EventKind::InstallmentDue, "installment") } else { (EventKind::BillDue, "bill") };
+                let (kind, what) = if o.inst.is_some() {
+                    (EventKind::InstallmentDue, "installment")
+                } else {
+                    (EventKind::BillDue, "bill")
+                };
                 let owed = o.owed();
                 let r = o.reference();
                 let ai = o.acct;
                 let name = self.accts[ai].name.clone();
-                self.event(d, kind, Some(ai), owed, Some(r), format!("{name} {what} of {} due today", owed.grouped()));
+                self.event(
+                    d,
+                    kind,
+                    Some(ai),
+                    owed,
+                    Some(r),
+                    format!("{name} {what} of {} due today", owed.grouped()),
+                );
             }
         }
         let mut c = cash.clamp_zero();
@@ -1420,7 +1678,11 @@ impl Run<'_> {
                 continue;
             }
             let ai = o.acct;
-            let m = if o.inst.is_none() && !o.overdue { o.unpaid_min() } else { owed };
+            let m = if o.inst.is_none() && !o.overdue {
+                o.unpaid_min()
+            } else {
+                owed
+            };
             let ask = match self.accts[ai].policy.payment_policy {
                 PaymentPolicy::Full => owed,
                 PaymentPolicy::Minimum => m,
@@ -1438,8 +1700,14 @@ impl Run<'_> {
                 c -= pay;
                 let r = self.obls[oi].reference();
                 let name = self.accts[ai].name.clone();
-                self.event(d, EventKind::Payment, Some(ai), pay, Some(r.clone()),
-                    format!("paid {} on {name} {r}", pay.grouped()));
+                self.event(
+                    d,
+                    EventKind::Payment,
+                    Some(ai),
+                    pay,
+                    Some(r.clone()),
+                    format!("paid {} on {name} {r}", pay.grouped()),
+                );
             }
         }
         start - c
@@ -1474,17 +1742,39 @@ impl Run<'_> {
                 a.requested = true;
                 a.unlock_day = Some(day);
                 let name = a.name.clone();
-                self.event(d, EventKind::UnlockRequested, Some(ai), Money::ZERO, None,
-                    format!("{name}: overdue cleared, unlock review until {day}"));
+                self.event(
+                    d,
+                    EventKind::UnlockRequested,
+                    Some(ai),
+                    Money::ZERO,
+                    None,
+                    format!("{name}: overdue cleared, unlock review until {day}"),
+                );
             }
         }
         if cash.is_negative() && !prev_cash.is_negative() {
-            self.events.push(Event { date: d, kind: EventKind::Shortfall, account: None, amount: cash, reference: None,
-                detail: format!("cash falls below zero: {}", cash.grouped()) });
+            self.events.push(Event {
+                date: d,
+                kind: EventKind::Shortfall,
+                account: None,
+                amount: cash,
+                reference: None,
+                detail: format!("cash falls below zero: {}", cash.grouped()),
+            });
         }
         if cash < self.reserve && prev_cash >= self.reserve {
-            self.events.push(Event { date: d, kind: EventKind::BelowReserve, account: None, amount: cash, reference: None,
-                detail: format!("cash {} falls below the reserve {}", cash.grouped(), self.reserve.grouped()) });
+            self.events.push(Event {
+                date: d,
+                kind: EventKind::BelowReserve,
+                account: None,
+                amount: cash,
+                reference: None,
+                detail: format!(
+                    "cash {} falls below the reserve {}",
+                    cash.grouped(),
+                    self.reserve.grouped()
+                ),
+            });
         }
     }
 
@@ -1501,7 +1791,10 @@ impl Run<'_> {
             .events
             .iter()
             .filter(|e| e.kind == EventKind::Lock)
-            .map(|e| LockRef { account: e.account.clone().unwrap_or_default(), date: e.date })
+            .map(|e| LockRef {
+                account: e.account.clone().unwrap_or_default(),
+                date: e.date,
+            })
             .collect();
         let risk = if self.critical || !locks.is_empty() {
             Risk::Critical
@@ -1529,7 +1822,11 @@ impl Run<'_> {
                     .scenario
                     .bridges
                     .iter()
-                    .filter(|b| b.repay_date > as_of && b.repay_date <= as_of + chrono::Days::new(u64::from(self.req.horizon)))
+                    .filter(|b| {
+                        b.repay_date > as_of
+                            && b.repay_date
+                                <= as_of + chrono::Days::new(u64::from(self.req.horizon))
+                    })
                     .map(|b| {
                         let days = Decimal::from((b.repay_date - b.date).num_days());
                         Money::rounded(b.amount * (b.rate * days / Decimal::from(365)))

@@ -66,7 +66,11 @@ impl<'a> ForecastJson<'a> {
             start_cash: p.start_cash,
             days: &p.days,
             events: &p.events,
-            summary: SummaryJson { summary: &p.summary, required_bridge, largest_safe_prestock },
+            summary: SummaryJson {
+                summary: &p.summary,
+                required_bridge,
+                largest_safe_prestock,
+            },
         }
     }
 }

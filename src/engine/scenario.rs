@@ -79,7 +79,11 @@ impl<'de> Deserialize<'de> for Param {
                         r.min.0, mode, r.max.0
                     )));
                 }
-                Ok(Param::Range { min: r.min.0, mode, max: r.max.0 })
+                Ok(Param::Range {
+                    min: r.min.0,
+                    mode,
+                    max: r.max.0,
+                })
             }
         }
         d.deserialize_any(V)
@@ -97,7 +101,11 @@ pub enum Funding {
 
 impl Funding {
     fn parse(s: &str) -> Funding {
-        if s == "cash" { Funding::Cash } else { Funding::Credit(s.to_string()) }
+        if s == "cash" {
+            Funding::Cash
+        } else {
+            Funding::Credit(s.to_string())
+        }
     }
 }
 
@@ -440,17 +448,26 @@ impl ScenarioFile {
             message,
         };
         let mut s = Scenario {
-            name: self.name.clone().or_else(|| (!self.stem.is_empty()).then(|| self.stem.clone())),
+            name: self
+                .name
+                .clone()
+                .or_else(|| (!self.stem.is_empty()).then(|| self.stem.clone())),
             ..Default::default()
         };
         for (i, p) in self.promotion.iter().enumerate() {
             let sec = format!("[[promotion]] #{}", i + 1);
             if p.end < p.start {
-                return Err(err(sec, format!("end {} is before start {}", p.end, p.start)));
+                return Err(err(
+                    sec,
+                    format!("end {} is before start {}", p.end, p.start),
+                ));
             }
             let rate = |name: &str, v: Decimal| {
                 if v < Decimal::ZERO || v > Decimal::ONE {
-                    Err(err(sec.clone(), format!("{name} {v} must be between 0 and 1 (0.15 = 15%)")))
+                    Err(err(
+                        sec.clone(),
+                        format!("{name} {v} must be between 0 and 1 (0.15 = 15%)"),
+                    ))
                 } else {
                     Ok(v)
                 }
@@ -462,16 +479,18 @@ impl ScenarioFile {
                     Ok(v)
                 }
             };
-            let lag = whole_days(pick(p.settlement_lag_days))
-                .ok_or_else(|| err(sec.clone(), "settlement_lag_days must be a whole number of days, 0 to 3650".into()))?;
+            let lag = whole_days(pick(p.settlement_lag_days)).ok_or_else(|| {
+                err(
+                    sec.clone(),
+                    "settlement_lag_days must be a whole number of days, 0 to 3650".into(),
+                )
+            })?;
             let prestock = match &p.prestock {
-                Some(ps) => {
-                    Some(Prestock {
-                        date: ps.date,
-                        amount: Money::rounded(nonneg("prestock amount", pick(ps.amount))?),
-                        funding: Funding::parse(&ps.funding),
-                    })
-                }
+                Some(ps) => Some(Prestock {
+                    date: ps.date,
+                    amount: Money::rounded(nonneg("prestock amount", pick(ps.amount))?),
+                    funding: Funding::parse(&ps.funding),
+                }),
                 None => None,
             };
             s.promotions.push(Promotion {
@@ -496,7 +515,11 @@ impl ScenarioFile {
             let sec = format!("[[delay_inflows]] #{}", i + 1);
             let days = whole_days(pick(d.days))
                 .ok_or_else(|| err(sec.clone(), "days must be a whole number, 0 to 3650".into()))?;
-            s.delays.push(DelayInflows { from: d.from, to: d.to, days });
+            s.delays.push(DelayInflows {
+                from: d.from,
+                to: d.to,
+                days,
+            });
         }
         for (i, sc) in self.scale.iter().enumerate() {
             let sec = format!("[[scale]] #{}", i + 1);
@@ -504,7 +527,12 @@ impl ScenarioFile {
             if fi < Decimal::ZERO || fo < Decimal::ZERO {
                 return Err(err(sec, "factors must not be negative".into()));
             }
-            s.scales.push(Scale { from: sc.from, to: sc.to, inflow_factor: fi, outflow_factor: fo });
+            s.scales.push(Scale {
+                from: sc.from,
+                to: sc.to,
+                inflow_factor: fi,
+                outflow_factor: fo,
+            });
         }
         for o in &self.one_off {
             s.one_offs.push(OneOff {
@@ -516,19 +544,36 @@ impl ScenarioFile {
         }
         for (i, c) in self.convert_to_installments.iter().enumerate() {
             if c.periods == 0 {
-                return Err(err(format!("[[convert_to_installments]] #{}", i + 1), "periods must be at least 1".into()));
+                return Err(err(
+                    format!("[[convert_to_installments]] #{}", i + 1),
+                    "periods must be at least 1".into(),
+                ));
             }
-            s.conversions.push(Conversion { account: c.account.clone(), bill_due: c.bill_due, periods: c.periods });
+            s.conversions.push(Conversion {
+                account: c.account.clone(),
+                bill_due: c.bill_due,
+                periods: c.periods,
+            });
         }
         for (i, p) in self.negotiated_plan.iter().enumerate() {
             if p.periods == 0 {
-                return Err(err(format!("[[negotiated_plan]] #{}", i + 1), "periods must be at least 1".into()));
+                return Err(err(
+                    format!("[[negotiated_plan]] #{}", i + 1),
+                    "periods must be at least 1".into(),
+                ));
             }
-            s.plans.push(NegotiatedPlan { account: p.account.clone(), date: p.date, periods: p.periods });
+            s.plans.push(NegotiatedPlan {
+                account: p.account.clone(),
+                date: p.date,
+                periods: p.periods,
+            });
         }
         for (i, b) in self.bridge.iter().enumerate() {
             if b.repay_date < b.date {
-                return Err(err(format!("[[bridge]] #{}", i + 1), format!("repay_date {} is before date {}", b.repay_date, b.date)));
+                return Err(err(
+                    format!("[[bridge]] #{}", i + 1),
+                    format!("repay_date {} is before date {}", b.repay_date, b.date),
+                ));
             }
             s.bridges.push(Bridge {
                 date: b.date,
@@ -584,25 +629,37 @@ periods = 6
 
     #[test]
     fn parses_the_spec_example() {
-        let s = ScenarioFile::parse("double11.toml", SPEC).unwrap().scenario().unwrap();
+        let s = ScenarioFile::parse("double11.toml", SPEC)
+            .unwrap()
+            .scenario()
+            .unwrap();
         assert_eq!(s.name.as_deref(), Some("double11"));
         let p = &s.promotions[0];
         assert_eq!(p.uplift, dec!(2.0));
         assert_eq!(p.return_rate, dec!(0.15));
-        assert_eq!(p.prestock.as_ref().unwrap().funding, Funding::Credit("baitiao".into()));
+        assert_eq!(
+            p.prestock.as_ref().unwrap().funding,
+            Funding::Credit("baitiao".into())
+        );
         assert_eq!(s.delays[0].days, 7);
         assert_eq!(s.conversions[0].periods, 6);
     }
 
     #[test]
     fn ranges_use_the_mode_and_errors_name_line_and_key() {
-        let t = SPEC.replace("uplift = 2.0", "uplift = { min = 1.0, mode = 2.5, max = 3.0 }");
+        let t = SPEC.replace(
+            "uplift = 2.0",
+            "uplift = { min = 1.0, mode = 2.5, max = 3.0 }",
+        );
         let sf = ScenarioFile::parse("d.toml", &t).unwrap();
         assert!(sf.has_ranges());
         assert_eq!(sf.scenario().unwrap().promotions[0].uplift, dec!(2.5));
         let bad = SPEC.replace("return_rate = 0.15", "return_rat = 0.15");
         let e = ScenarioFile::parse("d.toml", &bad).unwrap_err().to_string();
-        assert!(e.contains("d.toml") && e.contains("line 9") && e.contains("return_rat"), "{e}");
+        assert!(
+            e.contains("d.toml") && e.contains("line 9") && e.contains("return_rat"),
+            "{e}"
+        );
         let bad = SPEC.replace("return_rate = 0.15", "return_rate = 15");
         let e = ScenarioFile::parse("d.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("return_rate 15 must be between 0 and 1"), "{e}");
@@ -610,7 +667,10 @@ periods = 6
 
     #[test]
     fn no_overlays_is_the_baseline() {
-        let s = ScenarioFile::parse("x.toml", "name = \"x\"").unwrap().scenario().unwrap();
+        let s = ScenarioFile::parse("x.toml", "name = \"x\"")
+            .unwrap()
+            .scenario()
+            .unwrap();
         assert!(s.is_empty());
         assert_eq!(s.name, None);
     }

@@ -23,7 +23,10 @@ fn safe_with(req: &Request<'_>, f: impl FnOnce(&mut Request<'_>)) -> Result<bool
 
 /// The least inflow on `as_of + 1` that makes the run amber or better:
 /// `Some(0)` when already safe, `None` when even the upper bound is not.
-pub fn required_bridge(req: &Request<'_>, run: &Projection) -> Result<Option<Money>, ProjectionError> {
+pub fn required_bridge(
+    req: &Request<'_>,
+    run: &Projection,
+) -> Result<Option<Money>, ProjectionError> {
     if run.summary.risk.is_safe() {
         return Ok(Some(Money::ZERO));
     }
@@ -54,8 +57,16 @@ pub fn required_bridge(req: &Request<'_>, run: &Projection) -> Result<Option<Mon
 /// The largest prestock (whole yuan) of the first promotion with one that
 /// keeps the run amber or better; `None` when there is no such promotion,
 /// when 0 is not safe, or when the upper bound is safe (unbounded).
-pub fn largest_safe_prestock(req: &Request<'_>, run: &Projection) -> Result<Option<Money>, ProjectionError> {
-    let Some(ps) = req.scenario.promotions.iter().find_map(|p| p.prestock.as_ref()) else {
+pub fn largest_safe_prestock(
+    req: &Request<'_>,
+    run: &Projection,
+) -> Result<Option<Money>, ProjectionError> {
+    let Some(ps) = req
+        .scenario
+        .promotions
+        .iter()
+        .find_map(|p| p.prestock.as_ref())
+    else {
         return Ok(None);
     };
     let yuan = |y: i64| Money::new(Decimal::from(y));
@@ -70,7 +81,8 @@ pub fn largest_safe_prestock(req: &Request<'_>, run: &Projection) -> Result<Opti
             .and_then(|a| a.credit.as_ref())
             .map_or(Money::ZERO, |c| c.limit),
     };
-    let u = run.start_cash.clamp_zero() + run.bounds.positive_flows + limit + Money::new(Decimal::ONE);
+    let u =
+        run.start_cash.clamp_zero() + run.bounds.positive_flows + limit + Money::new(Decimal::ONE);
     let hi_yuan = ceil_yuan(u);
     if safe_with(req, |r| r.prestock_override = Some(yuan(hi_yuan)))? {
         return Ok(None);

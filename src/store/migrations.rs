@@ -1,0 +1,92 @@
+//! Schema migrations: an ordered list of SQL scripts; `PRAGMA user_version`
+//! records how many have run. Each runs in its own transaction.
+//!
+//! Owns: the schema. Must not: change a script once released — add one.
+
+/// The migrations, oldest first.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE accounts (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('bank', 'wallet', 'credit')),
+    decl       TEXT NOT NULL DEFAULT '{}',  -- the [[account]] as declared (JSON)
+    created_by INTEGER                       -- import that created it, if any
+) STRICT;
+
+CREATE TABLE imports (
+    id         INTEGER PRIMARY KEY,
+    file       TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    profile    TEXT NOT NULL,
+    account    TEXT NOT NULL,
+    added      INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    rejected   INTEGER NOT NULL,
+    at         TEXT NOT NULL
+) STRICT;
+
+-- Money is integer cents, never REAL.
+CREATE TABLE transactions (
+    id           INTEGER PRIMARY KEY,       -- insertion order = position in file
+    account_id   INTEGER NOT NULL REFERENCES accounts(id),
+    date         TEXT NOT NULL,
+    amount       INTEGER NOT NULL,
+    balance      INTEGER,
+    description  TEXT NOT NULL,
+    counterparty TEXT NOT NULL,
+    category     TEXT NOT NULL,
+    source_id    TEXT,
+    hash         BLOB NOT NULL,
+    import_id    INTEGER REFERENCES imports(id)
+) STRICT;
+CREATE UNIQUE INDEX transactions_dedup ON transactions (account_id, date, hash);
+CREATE INDEX transactions_import ON transactions (import_id);
+
+CREATE TABLE bills (
+    id                INTEGER PRIMARY KEY,
+    account_id        INTEGER NOT NULL REFERENCES accounts(id),
+    statement_date    TEXT NOT NULL,
+    due_date          TEXT NOT NULL,
+    amount_due        INTEGER NOT NULL,
+    min_due           INTEGER,
+    paid              INTEGER NOT NULL,
+    penalty           INTEGER NOT NULL,
+    fees              INTEGER NOT NULL,
+    installment_no    INTEGER NOT NULL DEFAULT 0,   -- 0: a bill
+    installment_total INTEGER NOT NULL DEFAULT 0,
+    fee               INTEGER NOT NULL,
+    note              TEXT NOT NULL,
+    import_id         INTEGER REFERENCES imports(id),
+    UNIQUE (account_id, due_date, installment_no)
+) STRICT;
+
+CREATE TABLE purchases (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    date       TEXT NOT NULL,
+    amount     INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    UNIQUE (account_id, date, label)
+) STRICT;
+
+CREATE TABLE recurring (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    decl      TEXT NOT NULL,                 -- the [[recurring]] as declared (JSON)
+    confirmed INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+CREATE TABLE scheduled (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    date       TEXT NOT NULL,
+    amount     INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    UNIQUE (date, account_id, label)
+) STRICT;
+"#];
