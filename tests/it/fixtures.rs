@@ -1,0 +1,1 @@
+//! Every real export fixture, imported for real.
