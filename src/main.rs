@@ -14,6 +14,14 @@ fn main() {
     match ebb::cli::run(cli, &ctx) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
+            // `ebb … | head` closing the pipe is not an error.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                std::process::exit(0);
+            }
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");

@@ -1,4 +1,5 @@
 //! ebb's integration tests: one binary, to keep link time down on 2 cores.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
 mod common;

@@ -218,6 +218,11 @@ pub struct Profile {
     /// Rules for neutral rows.
     #[serde(default)]
     pub transfers: Vec<TransferRule>,
+    /// Rows that repay a credit product (e.g. `美团月付】主动还款`): they
+    /// go to that credit account as money in, and out of this wallet when
+    /// paid from its balance.
+    #[serde(default)]
+    pub repayments: Vec<CreditMethod>,
     /// Categorisation rules.
     #[serde(default)]
     pub rules: Vec<CategoryRule>,
@@ -455,6 +460,25 @@ impl Profile {
                 .and_then(|c| last_digits(c))
         });
         let kind = self.account_kind();
+        // Refunds of closed trades pair with their originals: both drop.
+        let mut closed: Vec<(String, String)> = Vec::new();
+        if let Some(c) = c_status {
+            for (_, rec) in &lines[hi + 1..] {
+                let s = rec.get(c).map(|x| clean(x)).unwrap_or_default();
+                if self.skip_status.iter().any(|x| s.contains(x.as_str())) {
+                    let desc = c_desc
+                        .iter()
+                        .map(|&i| rec.get(i).map(|x| clean(x)).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let amt = c_amt
+                        .and_then(|i| rec.get(i))
+                        .map(|x| clean(x))
+                        .unwrap_or_default();
+                    closed.push((desc, amt));
+                }
+            }
+        }
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut skipped = 0usize;
@@ -484,7 +508,7 @@ impl Profile {
                 // A row whose date column holds no date ends the data
                 // (summary lines), unless more dated rows follow, in which
                 // case it is a bad row.
-                let more = lines.iter().any(|(l, r)| {
+                let more = lines[hi + 1..].iter().any(|(l, r)| {
                     l > line
                         && r.get(c_date).is_some_and(|c| {
                             cells::looks_like_date(c)
@@ -617,6 +641,45 @@ impl Profile {
             let kind_text = c_kind.map(|c| clean(cell(c))).unwrap_or_default();
             let mut category = c_cat.map(|c| clean(cell(c))).unwrap_or_default();
             let wallet = c_method.is_some();
+            if let Some(orig) = description.strip_prefix("退款-") {
+                let amt_text = c_amt.map(|i| clean(cell(i))).unwrap_or_default();
+                if let Some(pos) = closed.iter().position(|(d, a)| d == orig && *a == amt_text) {
+                    closed.remove(pos);
+                    skipped += 1;
+                    continue;
+                }
+            }
+            if let Some(rp) = self
+                .repayments
+                .iter()
+                .find(|r| format!("{kind_text} {description}").contains(r.pattern.as_str()))
+            {
+                let hint = AccountHint {
+                    name: rp.account.clone(),
+                    kind: AccountKind::Credit,
+                };
+                let row = |account: Option<AccountHint>, amount: Money| NewTransaction {
+                    account,
+                    date,
+                    amount,
+                    balance: None,
+                    description: description.clone(),
+                    counterparty: counterparty.clone(),
+                    category: "transfer".into(),
+                    source_id: c_id.map(|c| clean(cell(c))).filter(|s| !s.is_empty()),
+                    line: *line,
+                };
+                out.push(row(Some(hint), magnitude));
+                if !method.is_empty()
+                    && self
+                        .balance_methods
+                        .iter()
+                        .any(|m| method.contains(m.as_str()))
+                {
+                    out.push(row(None, -magnitude));
+                }
+                continue;
+            }
             // Route: (account override, signed amount), or skip.
             let credit = self
                 .credit_methods
@@ -657,27 +720,28 @@ impl Profile {
                         .find(|r| text.contains(r.pattern.as_str()))
                         .map(|r| r.effect);
                     let refund = description.starts_with("退款") || kind_text.contains("退款");
-                    category = "transfer".into();
-                    match rule {
-                        Some(Effect::In) => Some((None, magnitude)),
-                        Some(Effect::Out) => Some((None, -magnitude)),
-                        Some(Effect::Skip) => None,
-                        None if refund => match credit {
-                            Some(cm) => Some((
-                                Some(AccountHint {
-                                    name: cm.account.clone(),
-                                    kind: AccountKind::Credit,
-                                }),
-                                magnitude,
-                            )),
-                            None if on_balance && !method.is_empty() => Some((None, magnitude)),
-                            None => None,
-                        },
-                        None if on_balance && !method.is_empty() => Some((None, -magnitude)),
-                        None => None,
+                    let sign = if refund { magnitude } else { -magnitude };
+                    match (rule, credit) {
+                        (Some(Effect::In), _) => Some((None, magnitude)),
+                        (Some(Effect::Out), _) => Some((None, -magnitude)),
+                        (Some(Effect::Skip), _) => None,
+                        // Pay-later products mark their purchases 不计收支: they
+                        // are credit purchases (refunds: money back on credit).
+                        (None, Some(cm)) => Some((
+                            Some(AccountHint {
+                                name: cm.account.clone(),
+                                kind: AccountKind::Credit,
+                            }),
+                            sign,
+                        )),
+                        (None, None) if on_balance && !method.is_empty() => Some((None, sign)),
+                        (None, None) => None,
                     }
                 }
             };
+            if matches!(dir, Dir::Neutral) && wallet {
+                category = "transfer".into();
+            }
             let Some((account, signed_amount)) = routed else {
                 skipped += 1;
                 continue;
@@ -714,6 +778,15 @@ impl Profile {
                 file: file.into(),
                 what: "the file has a header but no rows".into(),
             });
+        }
+        // Exports that list the newest first are stored oldest first, so
+        // that "position in file" within a day follows time (RULES.md §2).
+        if out
+            .first()
+            .zip(out.last())
+            .is_some_and(|(a, b)| a.date > b.date)
+        {
+            out.reverse();
         }
         let name = match &card {
             Some(d) => format!("{}-{d}", self.account),
