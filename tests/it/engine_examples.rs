@@ -484,7 +484,7 @@ label = "restock"
 "#;
 
 /// 11. A promotion whose prestock on credit cannot be paid: the account
-/// locks and the planned restock is blocked.
+///     locks and the planned restock is blocked.
 #[test]
 fn promotion_prestock_locks_and_blocks_restock() {
     let b = book(&format!("{}{PROMO_BOOK}", bank("3000")));
@@ -594,7 +594,7 @@ prestock = { date = "2026-10-25", amount = 20000, funding = "baitiao" }
 }
 
 /// 13. Promotion flows: uplift, returns, fee, lag, delay and scale, and the
-/// derived baseline.
+///     derived baseline.
 #[test]
 fn promotion_flows_delay_and_scale() {
     let b = book(&bank("0"));
