@@ -348,6 +348,14 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
                 };
                 t.row(vec![g.into(), "--account".into(), "".into(), what.into()]);
             }
+            for p in user_profiles(&cli, None)? {
+                t.row(vec![
+                    p.name.clone(),
+                    p.account.clone(),
+                    p.kind.clone(),
+                    format!("{} (yours)", p.title),
+                ]);
+            }
             for p in profile::builtin() {
                 t.row(vec![
                     p.name.clone(),
@@ -378,16 +386,59 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
     }
 }
 
+/// The folder beside the book that holds user profiles and saved scenarios.
+fn book_dir(cli: &Cli) -> Result<PathBuf> {
+    let db = match &cli.db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    Ok(db.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+/// User profiles: every `profiles/*.toml` beside the book, plus `extra`.
+fn user_profiles(cli: &Cli, extra: Option<&Path>) -> Result<Vec<profile::Profile>> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(book_dir(cli)?.join("profiles")) {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files.extend(extra.map(Path::to_path_buf));
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .with_context(|| format!("cannot read profile {}", f.display()))?;
+        out.push(
+            profile::Profile::from_toml(&f.display().to_string(), &text).map_err(|e| anyhow!(e))?,
+        );
+    }
+    Ok(out)
+}
+
 fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write) -> Result<i32> {
     let mut store = open(cli)?;
     let target_kind = match &a.account {
         Some(name) => store.account_kind(name)?,
         None => None,
     };
+    // `--profile my-bank.toml` loads that file and uses it.
+    let profile_file = a
+        .profile
+        .as_deref()
+        .map(Path::new)
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"));
+    let user_profiles = user_profiles(cli, profile_file)?;
+    let forced = match profile_file {
+        Some(_) => user_profiles.last().map(|p| p.name.clone()),
+        None => a.profile.clone(),
+    };
     let opts = ParseOptions {
-        profile: a.profile.clone(),
+        profile: forced,
         target_kind,
-        user_profiles: Vec::new(),
+        user_profiles,
     };
     let mut reports = Vec::new();
     let mut failed = false;
@@ -548,14 +599,9 @@ fn load_scenario(cli: &Cli, spec: &str) -> Result<Scenario> {
     let path = if direct.exists() {
         direct
     } else {
-        let base = match &cli.db {
-            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            None => default_db()?
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-        };
-        let p = base.join("scenarios").join(format!("{spec}.toml"));
+        let p = book_dir(cli)?
+            .join("scenarios")
+            .join(format!("{spec}.toml"));
         if !p.exists() {
             bail!(
                 "no scenario \"{spec}\": it is not a file, and {} does not exist",

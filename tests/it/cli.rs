@@ -592,3 +592,60 @@ fn a_killed_import_leaves_all_or_nothing() {
     }
     assert!(outcomes.0 >= 1, "at least one kill landed mid-import");
 }
+
+/// The documented example profile reads a bank ebb does not know, from a
+/// file given with --profile and from the profiles folder beside the book.
+#[test]
+fn a_user_profile_reads_an_unknown_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let example = fixture("../../assets/profile-example.toml");
+    let stmt = write(
+        dir.path(),
+        "rural.csv",
+        "Example Rural Bank statement\nCard No: 6222 0000 0000 4321\nPosting Date,Narrative,Debit,Credit,Ref,Payee,Balance\n\
+         01/10/2026,SALARY OCT,,8000.00,A1,ACME,18000.00\n02/10/2026,RENT OCT,3000.00,,A2,Landlord,15000.00\n\
+         03/10/2026,REVERSAL fee,1.00,,A3,,14999.00\n04/10/2026,JD.COM payout,,1200.50,A4,JD,16200.50\n",
+    );
+    let r = import_json(
+        &db,
+        &[
+            "--profile",
+            example.to_str().unwrap(),
+            stmt.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        (r[0]["profile"].as_str(), r[0]["account"].as_str()),
+        (Some("rural-bank"), Some("rural-4321"))
+    );
+    assert_eq!(
+        (r[0]["added"].as_u64(), r[0]["skipped"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let rows = transactions(&db);
+    let cats: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["date"].as_str().unwrap(),
+                r["amount"].as_str().unwrap(),
+                r["category"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            ("2026-10-01", "8000.00", "payroll"),
+            ("2026-10-02", "-3000.00", "rent"),
+            ("2026-10-04", "1200.50", "sales")
+        ]
+    );
+    // Detected without --profile once it sits in the profiles folder.
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    std::fs::copy(&example, dir.path().join("profiles/rural.toml")).unwrap();
+    let db2 = dir.path().join("other.db");
+    let r = import_json(&db2, &[stmt.to_str().unwrap()]);
+    assert_eq!(r[0]["profile"], "rural-bank");
+}
