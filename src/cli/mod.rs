@@ -19,7 +19,7 @@ use crate::engine::money::Money;
 use crate::engine::projection::{self, Projection, Request, Risk};
 use crate::engine::report::ForecastJson;
 use crate::engine::scenario::{Scenario, ScenarioFile};
-use crate::engine::solve;
+use crate::engine::{montecarlo, solve};
 use crate::store::{ImportRequest, Store, StoreError, sha256_hex};
 use table::Table;
 
@@ -144,6 +144,12 @@ pub struct ForecastArgs {
     /// The day series as CSV.
     #[arg(long)]
     pub csv: bool,
+    /// Monte Carlo: sample the scenario's ranges this many times.
+    #[arg(long, default_value_t = 0)]
+    pub runs: u32,
+    /// Seed for Monte Carlo (the same seed gives the same numbers).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// What `main` needs to run a command.
@@ -188,6 +194,8 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
                     scenario: None,
                     json: false,
                     csv: false,
+                    runs: 0,
+                    seed: 1,
                 };
                 forecast(&store, &cli, &args, ctx, out)?;
             }
@@ -594,7 +602,7 @@ fn accounts(cli: &Cli, as_of: NaiveDate, json: bool, out: &mut dyn Write) -> Res
 }
 
 /// Finds a scenario by file path or saved name.
-fn load_scenario(cli: &Cli, spec: &str) -> Result<Scenario> {
+fn load_scenario(cli: &Cli, spec: &str) -> Result<ScenarioFile> {
     let direct = PathBuf::from(spec);
     let path = if direct.exists() {
         direct
@@ -612,10 +620,11 @@ fn load_scenario(cli: &Cli, spec: &str) -> Result<Scenario> {
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(ScenarioFile::parse(&path.display().to_string(), &text)?.scenario()?)
+    Ok(ScenarioFile::parse(&path.display().to_string(), &text)?)
 }
 
 struct Run {
+    monte_carlo: Option<montecarlo::MonteCarlo>,
     projection: Projection,
     bridge: Option<Money>,
     prestock: Option<Money>,
@@ -625,16 +634,22 @@ struct Run {
 
 fn compute(store: &Store, cli: &Cli, a: &ForecastArgs, ctx: &RunContext) -> Result<Run> {
     let book = store.load_book()?;
-    let scenario = match &a.scenario {
+    let file = match &a.scenario {
         Some(s) => load_scenario(cli, s)?,
-        None => Scenario::default(),
+        None => ScenarioFile::default(),
     };
+    let scenario = file.scenario()?;
     let as_of = a.as_of.unwrap_or(ctx.today);
     let req = Request::new(&book, &scenario, as_of, a.days);
     let projection = projection::project(&req)?;
     let bridge = solve::required_bridge(&req, &projection)?;
     let prestock = solve::largest_safe_prestock(&req, &projection)?;
+    let monte_carlo = match a.runs {
+        0 => None,
+        n => Some(montecarlo::run(&book, &file, as_of, a.days, n, a.seed)?),
+    };
     Ok(Run {
+        monte_carlo,
         projection,
         bridge,
         prestock,
@@ -653,13 +668,14 @@ fn forecast(
     let run = compute(store, cli, a, ctx)?;
     let p = &run.projection;
     if a.json {
-        let doc = ForecastJson::new(
+        let mut doc = ForecastJson::new(
             p,
             run.scenario.name.as_deref(),
             &run.currency,
             run.bridge,
             run.prestock,
         );
+        doc.monte_carlo = run.monte_carlo.as_ref();
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
         return Ok(());
@@ -757,6 +773,25 @@ fn forecast(
     }
     if let Some(x) = run.prestock {
         writeln!(out, "  largest safe prestock   {}", x.grouped())?;
+    }
+    if let Some(mc) = &run.monte_carlo {
+        let pct =
+            |d: rust_decimal::Decimal| format!("{:.1}%", d * rust_decimal::Decimal::ONE_HUNDRED);
+        writeln!(
+            out,
+            "  monte carlo     {} runs (seed {}): P(overdue) {}, P(lock) {}",
+            mc.runs,
+            mc.seed,
+            pct(mc.p_overdue),
+            pct(mc.p_lock)
+        )?;
+        writeln!(
+            out,
+            "                  minimum cash p5 {} · p50 {} · p95 {}",
+            mc.min_cash_p5.grouped(),
+            mc.min_cash_p50.grouped(),
+            mc.min_cash_p95.grouped()
+        )?;
     }
     for w in &p.warnings {
         writeln!(out, "warning: {w}")?;

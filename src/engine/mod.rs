@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod credit;
 pub mod import;
 pub mod money;
+pub mod montecarlo;
 pub mod projection;
 pub mod report;
 pub mod scenario;

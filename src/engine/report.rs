@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::engine::money::Money;
+use crate::engine::montecarlo::MonteCarlo;
 use crate::engine::projection::{Day, Event, Projection, Summary};
 
 /// The schema name.
@@ -46,6 +47,9 @@ pub struct ForecastJson<'a> {
     pub events: &'a [Event],
     /// Summary.
     pub summary: SummaryJson<'a>,
+    /// Monte Carlo statistics, with `--runs` (an additive field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<&'a MonteCarlo>,
 }
 
 impl<'a> ForecastJson<'a> {
@@ -71,6 +75,7 @@ impl<'a> ForecastJson<'a> {
                 required_bridge,
                 largest_safe_prestock,
             },
+            monte_carlo: None,
         }
     }
 }

@@ -479,7 +479,7 @@ impl ScenarioFile {
                     Ok(v)
                 }
             };
-            let lag = whole_days(pick(p.settlement_lag_days)).ok_or_else(|| {
+            let lag = whole_days(sampled_days(pick, p.settlement_lag_days)).ok_or_else(|| {
                 err(
                     sec.clone(),
                     "settlement_lag_days must be a whole number of days, 0 to 3650".into(),
@@ -513,7 +513,7 @@ impl ScenarioFile {
         }
         for (i, d) in self.delay_inflows.iter().enumerate() {
             let sec = format!("[[delay_inflows]] #{}", i + 1);
-            let days = whole_days(pick(d.days))
+            let days = whole_days(sampled_days(pick, d.days))
                 .ok_or_else(|| err(sec.clone(), "days must be a whole number, 0 to 3650".into()))?;
             s.delays.push(DelayInflows {
                 from: d.from,
@@ -587,6 +587,13 @@ impl ScenarioFile {
         }
         Ok(s)
     }
+}
+
+/// A day count: a sampled range value is rounded to whole days; a point
+/// value must already be whole.
+fn sampled_days(pick: &mut dyn FnMut(Param) -> Decimal, p: Param) -> Decimal {
+    let v = pick(p);
+    if p.is_range() { v.round() } else { v }
 }
 
 fn whole_days(v: Decimal) -> Option<u32> {

@@ -634,3 +634,47 @@ inflow_factor = 0.5
     assert_eq!(day("2026-11-14").inflow, m("2422.50"));
     assert_eq!(cash_on(&p, "2026-11-29"), m("3191.50"));
 }
+
+/// 14. Monte Carlo: seeded and reproducible; a scenario without ranges
+///     gives 0 or 1, as its point run says.
+#[test]
+fn monte_carlo_is_seeded_and_agrees_with_point_runs() {
+    use ebb::engine::montecarlo;
+    use ebb::engine::scenario::ScenarioFile;
+    let b = book(&format!(
+        "{}{}",
+        bank("8000"),
+        "[[account]]\nname = \"baitiao\"\nkind = \"credit\"\nlimit = 100000\n"
+    ));
+    let text = r#"
+[[promotion]]
+start = "2026-11-01"
+end = "2026-11-03"
+baseline_daily_sales = 0
+uplift = { min = 1.0, mode = 2.0, max = 3.0 }
+prestock = { date = "2026-10-25", amount = { min = 30000, mode = 50000, max = 120000 }, funding = "baitiao" }
+"#;
+    let file = ScenarioFile::parse("r.toml", text).unwrap();
+    // 30 days: only the 11-01 statement's bill (due 11-10) falls due.
+    let a = montecarlo::run(&b, &file, date("2026-10-20"), 30, 300, 42).unwrap();
+    let again = montecarlo::run(&b, &file, date("2026-10-20"), 30, 300, 42).unwrap();
+    assert_eq!(a, again);
+    // The minimum round(10% × prestock) exceeds 8000 cash above 80000: the
+    // triangular (30000, 50000, 120000) puts P(X > 80000) at
+    // (120000 − 80000)² / ((120000 − 30000)(120000 − 50000)) = 0.254.
+    assert!(
+        a.p_lock > rust_decimal_macros::dec!(0.18) && a.p_lock < rust_decimal_macros::dec!(0.33),
+        "{a:?}"
+    );
+    assert_eq!(
+        a.p_overdue, a.p_lock,
+        "every overdue here locks the next day"
+    );
+    let point = ScenarioFile::parse(
+        "p.toml",
+        &text.replace("{ min = 30000, mode = 50000, max = 120000 }", "90000"),
+    )
+    .unwrap();
+    let m = montecarlo::run(&b, &point, date("2026-10-20"), 30, 20, 1).unwrap();
+    assert_eq!(m.p_lock, rust_decimal::Decimal::ONE);
+}
