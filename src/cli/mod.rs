@@ -95,12 +95,38 @@ pub enum Command {
     Forecast(ForecastArgs),
     /// Exit 0 when risk is green or amber, 1 when red, 2 when critical (for cron).
     Check(ForecastArgs),
+    /// Recurring items: suggest them from history, confirm, list.
+    Recurring {
+        /// detect or list.
+        #[command(subcommand)]
+        command: RecurringCommand,
+    },
     /// Open the sample business heading into Double 11.
     Demo {
         /// Print the story as text instead of opening the dashboard.
         #[arg(long)]
         no_tui: bool,
     },
+}
+
+/// `ebb recurring …`.
+#[derive(Debug, Subcommand)]
+pub enum RecurringCommand {
+    /// Suggest recurring items from history (same counterparty, regular
+    /// interval, similar amount), with a confidence.
+    Detect {
+        /// History up to this day (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// Confirm these suggestions by name: they feed the projection.
+        #[arg(long, value_name = "NAME")]
+        confirm: Vec<String>,
+        /// Confirm every suggestion.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List the confirmed recurring items.
+    List,
 }
 
 /// `ebb import`.
@@ -384,6 +410,7 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
             let store = open(&cli)?;
             check(&store, &cli, a, ctx, out)
         }
+        Some(Command::Recurring { command }) => recurring(&cli, command, ctx, out),
         Some(Command::Demo { .. }) => {
             writeln!(
                 out,
@@ -871,4 +898,143 @@ fn check(
         Risk::Red => 1,
         Risk::Critical => 2,
     })
+}
+
+fn every_text(e: &crate::engine::book::Every) -> String {
+    use crate::engine::book::Every;
+    match e {
+        Every::Month(Some(d)) => format!("monthly on day {d}"),
+        Every::Month(None) => "monthly".into(),
+        Every::Week(w) => format!("weekly on {w}"),
+        Every::Days(n) => format!("every {n} days"),
+    }
+}
+
+fn recurring(
+    cli: &Cli,
+    cmd: &RecurringCommand,
+    ctx: &RunContext,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    use crate::engine::book::Every;
+    use crate::engine::bookfile::RecurringDecl;
+    use crate::engine::tomlnum::Num;
+    let mut store = open(cli)?;
+    match cmd {
+        RecurringCommand::List => {
+            let book = store.load_book()?;
+            if book.recurring.is_empty() {
+                writeln!(
+                    out,
+                    "No recurring items. Suggest some with `ebb recurring detect`, or declare them in book.toml."
+                )?;
+                return Ok(0);
+            }
+            let mut t = Table::new(&[
+                "name", "account", "amount", "when", "from", "to", "category",
+            ]);
+            for r in &book.recurring {
+                t.row(vec![
+                    r.name.clone(),
+                    r.account.clone(),
+                    r.amount.grouped(),
+                    every_text(&r.every),
+                    r.start.map(|d| d.to_string()).unwrap_or_default(),
+                    r.end.map(|d| d.to_string()).unwrap_or_default(),
+                    r.category.clone(),
+                ]);
+            }
+            t.right(&[2]).print(out)?;
+            Ok(0)
+        }
+        RecurringCommand::Detect {
+            as_of,
+            confirm,
+            all,
+        } => {
+            let book = store.load_book()?;
+            let found = crate::engine::recurring::detect(&book, as_of.unwrap_or(ctx.today));
+            if found.is_empty() {
+                writeln!(
+                    out,
+                    "No regular payments found yet (ebb needs at least three occurrences of the same counterparty at a monthly or weekly rhythm)."
+                )?;
+                return Ok(0);
+            }
+            let mut t = Table::new(&[
+                "name",
+                "account",
+                "amount",
+                "when",
+                "seen",
+                "last",
+                "confidence",
+            ]);
+            for s in &found {
+                t.row(vec![
+                    s.name.clone(),
+                    s.account.clone(),
+                    s.amount.grouped(),
+                    every_text(&s.every),
+                    format!("{}×", s.occurrences),
+                    s.last.to_string(),
+                    format!("{:.0}%", s.confidence * rust_decimal::Decimal::ONE_HUNDRED),
+                ]);
+            }
+            t.right(&[2, 4, 6]).print(out)?;
+            for name in confirm {
+                if !found.iter().any(|s| &s.name == name) {
+                    bail!("no suggestion is called \"{name}\"; use a name from the list above");
+                }
+            }
+            let chosen: Vec<_> = found
+                .iter()
+                .filter(|s| *all || confirm.contains(&s.name))
+                .collect();
+            if chosen.is_empty() {
+                writeln!(
+                    out,
+                    "Confirm with `ebb recurring detect --confirm NAME` (or --all); confirmed items feed the forecast."
+                )?;
+                return Ok(0);
+            }
+            let decls = chosen
+                .iter()
+                .map(|s| RecurringDecl {
+                    name: s.name.clone(),
+                    account: s.account.clone(),
+                    amount: Num(s.amount.decimal()),
+                    every: match s.every {
+                        Every::Week(_) => "week".into(),
+                        Every::Days(_) => "days".into(),
+                        Every::Month(_) => "month".into(),
+                    },
+                    day: match &s.every {
+                        Every::Month(Some(d)) => Some(toml::Value::Integer(i64::from(*d))),
+                        Every::Week(w) => Some(toml::Value::String(w.to_string().to_lowercase())),
+                        _ => None,
+                    },
+                    interval: None,
+                    start: Some(s.first),
+                    end: None,
+                    category: None,
+                })
+                .collect();
+            store.apply(&BookFile {
+                recurring: decls,
+                ..Default::default()
+            })?;
+            writeln!(
+                out,
+                "Confirmed {} recurring item(s): {}",
+                chosen.len(),
+                chosen
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+            Ok(0)
+        }
+    }
 }

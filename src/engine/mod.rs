@@ -10,6 +10,7 @@ pub mod import;
 pub mod money;
 pub mod montecarlo;
 pub mod projection;
+pub mod recurring;
 pub mod report;
 pub mod scenario;
 pub mod solve;

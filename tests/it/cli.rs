@@ -649,3 +649,84 @@ fn a_user_profile_reads_an_unknown_bank() {
     let r = import_json(&db2, &[stmt.to_str().unwrap()]);
     assert_eq!(r[0]["profile"], "rural-bank");
 }
+
+#[test]
+fn recurring_items_are_detected_confirmed_and_projected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut csv =
+        String::from("date,description,amount,balance,counterparty\n2026-05-31,opening,0,50000,\n");
+    for m in 6..=10 {
+        csv.push_str(&format!(
+            "2026-{m:02}-05,rent {m},-18000,,Landlord\n2026-{m:02}-20,payout {m},25000,,JD\n"
+        ));
+    }
+    csv.push_str("2026-07-13,lunch,-88,,Cafe\n");
+    let f = write(dir.path(), "bank.csv", &csv);
+    import_json(&db, &["--account", "icbc", f.to_str().unwrap()]);
+    let out = ebb(&db)
+        .args(["recurring", "detect", "--as-of", "2026-10-25"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("icbc-landlord") && text.contains("icbc-jd") && !text.contains("cafe"),
+        "{text}"
+    );
+    let out = ebb(&db)
+        .args([
+            "recurring",
+            "detect",
+            "--as-of",
+            "2026-10-25",
+            "--confirm",
+            "icbc-landlord",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8_lossy(
+        &ebb(&db)
+            .args(["recurring", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .to_string();
+    assert!(
+        list.contains("icbc-landlord")
+            && list.contains("-18,000.00")
+            && list.contains("monthly on day 5"),
+        "{list}"
+    );
+    // The forecast now pays rent on 11-05: 50000 − 5 × 18000 + 5 × 25000 − 88
+    // (lunch) = 84912 at as_of.
+    let out = ebb(&db)
+        .args([
+            "forecast",
+            "--as-of",
+            "2026-10-25",
+            "--days",
+            "15",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["start_cash"], "84912.00");
+    let day = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == "2026-11-05")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (day["outflow"].as_str(), day["cash"].as_str()),
+        (Some("18000.00"), Some("66912.00"))
+    );
+}
