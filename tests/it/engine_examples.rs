@@ -678,3 +678,45 @@ prestock = { date = "2026-10-25", amount = { min = 30000, mode = 50000, max = 12
     let m = montecarlo::run(&b, &point, date("2026-10-20"), 30, 20, 1).unwrap();
     assert_eq!(m.p_lock, rust_decimal::Decimal::ONE);
 }
+
+/// 15. `baseline_daily_sales` derived from history: round(Σ positive cash
+///     rows categorised `sales` in [as_of − 89, as_of] ÷ 90).
+#[test]
+fn promotion_baseline_comes_from_sales_history() {
+    use ebb::engine::book::Transaction;
+    let mut b = book(&bank("0"));
+    let sale = |d: &str, amount: &str, category: &str| Transaction {
+        account: "bank".into(),
+        date: date(d),
+        amount: m(amount),
+        balance: None,
+        description: "JD payout".into(),
+        counterparty: String::new(),
+        category: category.into(),
+    };
+    // In the window 07-23 … 10-20: 50000 + 40000.10 = 90000.10; the 07-22
+    // row is one day too early, the refund is negative, the rent is not sales.
+    b.transactions = vec![
+        sale("2026-07-22", "99999.00", "sales"),
+        sale("2026-07-23", "50000.00", "sales"),
+        sale("2026-10-20", "40000.10", "sales"),
+        sale("2026-09-01", "-500.00", "sales"),
+        sale("2026-09-02", "7000.00", "rent"),
+    ];
+    let sc = scenario("[[promotion]]\nstart = \"2026-11-01\"\nend = \"2026-11-01\"\nuplift = 2\n");
+    let p = run(&b, &sc, "2026-10-20", 15);
+    // Baseline round(90000.10 / 90) = round(1000.00111) = 1000.00; × 2 = 2000.00 on 11-01.
+    assert_eq!(
+        p.days
+            .iter()
+            .find(|d| d.date == date("2026-11-01"))
+            .unwrap()
+            .inflow,
+        m("2000.00")
+    );
+    // Without any sales history the promotion needs an explicit baseline.
+    b.transactions.clear();
+    let err = ebb::engine::projection::project(&Request::new(&b, &sc, date("2026-10-20"), 15))
+        .unwrap_err();
+    assert!(err.to_string().contains("baseline_daily_sales"), "{err}");
+}

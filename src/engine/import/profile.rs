@@ -77,6 +77,16 @@ pub struct CreditMethod {
     pub account: String,
 }
 
+impl CreditMethod {
+    /// The credit account rows of this method go to.
+    fn hint(&self) -> AccountHint {
+        AccountHint {
+            name: self.account.clone(),
+            kind: AccountKind::Credit,
+        }
+    }
+}
+
 /// What an own-account transfer does to this account.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -654,10 +664,7 @@ impl Profile {
                 .iter()
                 .find(|r| format!("{kind_text} {description}").contains(r.pattern.as_str()))
             {
-                let hint = AccountHint {
-                    name: rp.account.clone(),
-                    kind: AccountKind::Credit,
-                };
+                let hint = rp.hint();
                 let row = |account: Option<AccountHint>, amount: Money| NewTransaction {
                     account,
                     date,
@@ -702,13 +709,7 @@ impl Profile {
                 }
                 (_, false) => Some((None, amt)),
                 (Dir::In | Dir::Out, true) => match credit {
-                    Some(cm) => Some((
-                        Some(AccountHint {
-                            name: cm.account.clone(),
-                            kind: AccountKind::Credit,
-                        }),
-                        signed(&dir),
-                    )),
+                    Some(cm) => Some((Some(cm.hint()), signed(&dir))),
                     None if on_balance => Some((None, signed(&dir))),
                     None => None,
                 },
@@ -727,13 +728,7 @@ impl Profile {
                         (Some(Effect::Skip), _) => None,
                         // Pay-later products mark their purchases 不计收支: they
                         // are credit purchases (refunds: money back on credit).
-                        (None, Some(cm)) => Some((
-                            Some(AccountHint {
-                                name: cm.account.clone(),
-                                kind: AccountKind::Credit,
-                            }),
-                            sign,
-                        )),
+                        (None, Some(cm)) => Some((Some(cm.hint()), sign)),
                         (None, None) if on_balance && !method.is_empty() => Some((None, sign)),
                         (None, None) => None,
                     }
