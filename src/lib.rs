@@ -5,7 +5,9 @@
 //!   of RULES.md, scenarios, solvers, JSON output.
 //! - [`store`]: the SQLite book (rusqlite, blocking), rows ⇄ engine types.
 //! - [`cli`]: the command line over engine + store.
+//! - [`demo`]: the sample business, embedded, for `ebb demo`.
 
 pub mod cli;
+pub mod demo;
 pub mod engine;
 pub mod store;

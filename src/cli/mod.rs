@@ -411,11 +411,14 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
             check(&store, &cli, a, ctx, out)
         }
         Some(Command::Recurring { command }) => recurring(&cli, command, ctx, out),
-        Some(Command::Demo { .. }) => {
-            writeln!(
-                out,
-                "The demo business arrives with the dashboard; meanwhile see the README's walk-through."
-            )?;
+        Some(Command::Demo { no_tui }) => {
+            demo_story(out)?;
+            if !no_tui {
+                writeln!(
+                    out,
+                    "\n(The dashboard is coming; this is the same story as `ebb demo --no-tui`.)"
+                )?;
+            }
             Ok(0)
         }
     }
@@ -1037,4 +1040,169 @@ fn recurring(
             Ok(0)
         }
     }
+}
+
+/// `ebb demo --no-tui`: the sample business's story, from the engine.
+pub fn demo_story(out: &mut dyn Write) -> Result<()> {
+    use crate::demo;
+    use crate::engine::projection::EventKind as K;
+    let store = demo::load()?;
+    let book = store.load_book()?;
+    let as_of = demo::as_of();
+    let days = 90;
+    let none = Scenario::default();
+    let base = projection::project(&Request::new(&book, &none, as_of, days))?;
+    let d11 = demo::scenario("double11")?.scenario()?;
+    let req = Request::new(&book, &d11, as_of, days);
+    let squeeze = projection::project(&req)?;
+    let bridge = solve::required_bridge(&req, &squeeze)?;
+    let prestock = solve::largest_safe_prestock(&req, &squeeze)?;
+    let cured_sc = demo::scenario("double11-cured")?.scenario()?;
+    let cured = projection::project(&Request::new(&book, &cured_sc, as_of, days))?;
+
+    writeln!(
+        out,
+        "ebb demo — 暖居小家电 (Nuanju Home Appliances), a small-appliance shop on JD, as of {as_of}"
+    )?;
+    let cash: Vec<String> = book
+        .accounts
+        .iter()
+        .filter(|a| a.kind.is_cash())
+        .map(|a| a.name.clone())
+        .collect();
+    writeln!(
+        out,
+        "\nToday: cash {} across {}.",
+        base.start_cash.grouped(),
+        cash.join(", ")
+    )?;
+    for b in book
+        .bills
+        .iter()
+        .filter(|b| b.due_date > as_of && b.paid < b.amount_due)
+    {
+        writeln!(
+            out,
+            "       {} bill {} due {}.",
+            b.account,
+            b.amount_due.grouped(),
+            b.due_date
+        )?;
+    }
+    let s = &base.summary;
+    writeln!(
+        out,
+        "\nBaseline — business as usual: {}. Lowest cash {} on {}.",
+        s.risk.name().to_uppercase(),
+        s.min_cash.grouped(),
+        s.min_cash_date
+    )?;
+
+    let promo = d11.promotions.first();
+    if let Some(p) = promo {
+        let stock = p
+            .prestock
+            .as_ref()
+            .map(|x| {
+                format!(
+                    ", {} of stock bought ahead on {} ({})",
+                    x.amount.grouped(),
+                    x.date,
+                    match &x.funding {
+                        crate::engine::scenario::Funding::Cash => "cash".to_string(),
+                        crate::engine::scenario::Funding::Credit(a) => a.clone(),
+                    }
+                )
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\nDouble 11 — sales ×{} from {} to {}{stock}; JD pays out {} days after delivery, {}% returns, {} a day of ads:",
+            p.uplift + rust_decimal::Decimal::ONE,
+            p.start.format("%m-%d"),
+            p.end.format("%m-%d"),
+            p.settlement_lag_days,
+            (p.return_rate * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
+            p.ad_spend_daily.grouped()
+        )?;
+    }
+    let s = &squeeze.summary;
+    writeln!(out, "  risk {}", s.risk.name().to_uppercase())?;
+    let first = |k: K| squeeze.events.iter().find(|e| e.kind == k);
+    if let Some(e) = first(K::Overdue) {
+        let acct = e.account.clone().unwrap_or_default();
+        let due = e.reference.clone().unwrap_or_default();
+        writeln!(
+            out,
+            "  {}  {acct} {due} cannot be paid: {} short",
+            e.date.pred_opt().unwrap_or(e.date),
+            e.amount.grouped()
+        )?;
+        let mut what = vec!["overdue, penalty interest starts".to_string()];
+        if let Some(l) = first(K::Lock) {
+            if l.date == e.date {
+                what.push(format!("{acct} locks"));
+            }
+        }
+        if let Some(c) = first(K::LimitCut) {
+            what.push(format!("its {} limit is frozen", c.amount.grouped()));
+        }
+        if first(K::BureauReport).is_some() {
+            what.push("the overdue is reported to the credit bureau".into());
+        }
+        writeln!(out, "  {}  {}", e.date, what.join("; "))?;
+    }
+    if let Some(e) = first(K::PurchaseBlocked) {
+        writeln!(
+            out,
+            "  {}  {} — the shop cannot restock on credit",
+            e.date, e.detail
+        )?;
+    }
+    if let Some(e) = first(K::Shortfall) {
+        writeln!(
+            out,
+            "  {}  cash falls below zero ({})",
+            e.date,
+            e.amount.grouped()
+        )?;
+    }
+    writeln!(
+        out,
+        "  penalty so far {}; lowest cash {} on {}",
+        s.penalty_total.grouped(),
+        s.min_cash.grouped(),
+        s.min_cash_date
+    )?;
+
+    writeln!(out, "\nThe cures, before the money is spent:")?;
+    match bridge {
+        Some(b) if b.is_positive() => writeln!(
+            out,
+            "  - a bridge of {} arriving {} keeps the risk amber or better",
+            b.grouped(),
+            as_of.succ_opt().unwrap_or(as_of)
+        )?,
+        _ => {}
+    }
+    if let Some(p) = prestock {
+        writeln!(out, "  - or buy at most {} of stock ahead", p.grouped())?;
+    }
+    if let Some(c) = cured_sc.conversions.first() {
+        writeln!(
+            out,
+            "  - or convert the {} bill due {} into {} installments (double11-cured): {}, lowest cash {} on {}",
+            c.account,
+            c.bill_due,
+            c.periods,
+            cured.summary.risk.name().to_uppercase(),
+            cured.summary.min_cash.grouped(),
+            cured.summary.min_cash_date
+        )?;
+    }
+    writeln!(
+        out,
+        "\nThe sample's files are in sample-data/; import them into a book of your own with `ebb apply` and `ebb import`."
+    )?;
+    Ok(())
 }

@@ -1432,7 +1432,10 @@ impl Run<'_> {
                     Some(ai),
                     unpaid,
                     Some(r.clone()),
-                    format!("{name} is locked: {r} is {k} days overdue"),
+                    format!(
+                        "{name} is locked: {r} is {k} day{} overdue",
+                        if k == 1 { "" } else { "s" }
+                    ),
                 );
                 if !cut.is_zero() {
                     self.event(

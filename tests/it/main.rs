@@ -3,7 +3,9 @@
 
 mod cli;
 mod common;
+mod demo;
 mod engine_examples;
 mod fixtures;
 mod props;
 mod purity;
+mod sample_data;
