@@ -6,8 +6,10 @@
 //! - [`store`]: the SQLite book (rusqlite, blocking), rows ⇄ engine types.
 //! - [`cli`]: the command line over engine + store.
 //! - [`demo`]: the sample business, embedded, for `ebb demo`.
+//! - [`tui`]: the dashboard (ratatui + crossterm + tokio).
 
 pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod store;
+pub mod tui;

@@ -205,6 +205,20 @@ fn open(cli: &Cli) -> Result<Store> {
 pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
     let out = &mut std::io::stdout().lock();
     match &cli.command {
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => default_db()?,
+            };
+            drop(open(&cli)?); // create the book, or fail here with a clear message
+            crate::tui::run(
+                crate::tui::worker::Source::Book(path),
+                ctx.today,
+                ui_lang(&cli),
+                None,
+            )?;
+            Ok(0)
+        }
         None => {
             let store = open(&cli)?;
             let book = store.load_book()?;
@@ -412,11 +426,14 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
         }
         Some(Command::Recurring { command }) => recurring(&cli, command, ctx, out),
         Some(Command::Demo { no_tui }) => {
-            demo_story(out)?;
-            if !no_tui {
-                writeln!(
-                    out,
-                    "\n(The dashboard is coming; this is the same story as `ebb demo --no-tui`.)"
+            if *no_tui || !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                demo_story(out)?;
+            } else {
+                crate::tui::run(
+                    crate::tui::worker::Source::Demo,
+                    crate::demo::as_of(),
+                    ui_lang(&cli),
+                    Some(0),
                 )?;
             }
             Ok(0)
@@ -1205,4 +1222,9 @@ pub fn demo_story(out: &mut dyn Write) -> Result<()> {
         "\nThe sample's files are in sample-data/; import them into a book of your own with `ebb apply` and `ebb import`."
     )?;
     Ok(())
+}
+
+/// The interface language: `--lang`, else `LANG`.
+fn ui_lang(cli: &Cli) -> crate::tui::Lang {
+    crate::tui::Lang::pick(cli.lang.as_deref(), std::env::var("LANG").ok().as_deref())
 }

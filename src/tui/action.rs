@@ -1,0 +1,77 @@
+//! Everything that can happen to the app: user intents (imperative) and
+//! worker results (past tense).
+//!
+//! Owns: the `Action` enum. Must not: carry terminal types.
+
+use crate::engine::money::Money;
+use crate::engine::projection::Projection;
+use crate::tui::app::{BookView, Screen};
+
+/// One thing that happened.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// The app starts: load the book.
+    Start,
+    /// Leave the app.
+    Quit,
+    /// Go to the next screen.
+    NextScreen,
+    /// Go to the previous screen.
+    PrevScreen,
+    /// Go to a screen.
+    GoTo(Screen),
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Move the selection down.
+    SelectNext,
+    /// Move the selection up.
+    SelectPrev,
+    /// Move the selection a page down.
+    PageDown,
+    /// Move the selection a page up.
+    PageUp,
+    /// Step the selected scenario value down (−1) or up (+1).
+    Adjust(i32),
+    /// Start typing a value (lab) or a filter (transactions).
+    BeginEdit,
+    /// A typed character.
+    EditChar(char),
+    /// Delete the last typed character.
+    EditBackspace,
+    /// Accept what was typed.
+    CommitEdit,
+    /// Drop what was typed.
+    CancelEdit,
+    /// Switch to the next scenario (baseline → … → baseline).
+    CycleScenario,
+    /// Reset the lab to the scenario as saved.
+    ResetScenario,
+    /// Solve for the required bridge and the largest safe prestock.
+    Solve,
+    /// Reload the book from disk.
+    Reload,
+    /// The terminal was resized: draw again.
+    Resized,
+    /// The worker loaded the book.
+    BookLoaded(Box<BookView>),
+    /// The worker finished a projection.
+    ProjectionComputed {
+        /// Which request it answers.
+        generation: u64,
+        /// The baseline (sent with the first answer after a load).
+        baseline: Option<Box<Projection>>,
+        /// The scenario run, if a scenario is active.
+        scenario: Option<Box<Projection>>,
+    },
+    /// The worker finished the solvers.
+    SolverFinished {
+        /// Which request it answers.
+        generation: u64,
+        /// Required bridge.
+        bridge: Option<Money>,
+        /// Largest safe prestock.
+        prestock: Option<Money>,
+    },
+    /// The worker failed; the message says what to do.
+    WorkerFailed(String),
+}

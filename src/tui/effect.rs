@@ -1,0 +1,33 @@
+//! What `update` asks the worker to do, as data.
+//!
+//! Owns: the `Effect` enum. Must not: perform anything itself.
+
+use crate::engine::scenario::Scenario;
+
+/// A request to the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Load (or reload) the book and project the baseline.
+    Load {
+        /// Generation of the projection that follows.
+        generation: u64,
+        /// The last known day.
+        as_of: chrono::NaiveDate,
+        /// Days to project.
+        horizon: u32,
+    },
+    /// Project a scenario (the newest request wins).
+    Project {
+        /// Request generation.
+        generation: u64,
+        /// The scenario, or none for the baseline only.
+        scenario: Option<Scenario>,
+    },
+    /// Run the solvers on a scenario.
+    Solve {
+        /// Request generation.
+        generation: u64,
+        /// The scenario.
+        scenario: Scenario,
+    },
+}

@@ -1,0 +1,400 @@
+//! `update(&mut App, Action) -> Vec<Effect>`: the only place state changes.
+//! Synchronous, no I/O; anything slow is returned as an `Effect` for the
+//! worker. Stale worker answers (an older generation) are dropped.
+//!
+//! Owns: the state transitions. Must not: block, draw or touch the store.
+
+use crate::tui::action::Action;
+use crate::tui::app::{App, Mode, Param, Screen, set, step};
+use crate::tui::effect::Effect;
+
+fn project(app: &mut App) -> Vec<Effect> {
+    app.generation += 1;
+    app.solved = None;
+    app.busy = app.lab.is_some();
+    vec![Effect::Project {
+        generation: app.generation,
+        scenario: app.lab.clone(),
+    }]
+}
+
+fn rows(app: &App) -> usize {
+    match app.screen {
+        Screen::Lab => Param::ALL.len(),
+        Screen::Credit => app.view.as_ref().map_or(0, |v| v.credit.len()),
+        Screen::Transactions => app.filtered_transactions().len(),
+        Screen::Dashboard => 0,
+    }
+}
+
+/// Applies an action; returns what the worker should do.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Start | Action::Reload => {
+            app.generation += 1;
+            app.busy = true;
+            app.status = None;
+            vec![Effect::Load {
+                generation: app.generation,
+                as_of: app.as_of,
+                horizon: app.horizon,
+            }]
+        }
+        Action::Quit => {
+            match app.mode {
+                Mode::Normal => app.quit = true,
+                _ => app.mode = Mode::Normal,
+            }
+            Vec::new()
+        }
+        Action::NextScreen | Action::PrevScreen | Action::GoTo(_) => {
+            app.screen = match action {
+                Action::NextScreen => app.screen.next(),
+                Action::PrevScreen => app.screen.prev(),
+                Action::GoTo(s) => s,
+                _ => app.screen,
+            };
+            app.selected = 0;
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        Action::Resized => Vec::new(),
+        Action::ToggleHelp => {
+            app.mode = if app.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            };
+            Vec::new()
+        }
+        Action::SelectNext | Action::SelectPrev | Action::PageDown | Action::PageUp => {
+            let n = rows(app);
+            if n > 0 {
+                let by = match action {
+                    Action::SelectNext => 1,
+                    Action::SelectPrev => -1,
+                    Action::PageDown => 15,
+                    _ => -15,
+                };
+                app.selected = (app.selected as i64 + by).clamp(0, n as i64 - 1) as usize;
+            }
+            Vec::new()
+        }
+        Action::Adjust(dir) => {
+            if app.screen != Screen::Lab {
+                return Vec::new();
+            }
+            let Some(lab) = app.lab.as_mut() else {
+                app.status = Some(
+                    app.lang
+                        .t("Choose a scenario first: press s", "请先按 s 选择情景")
+                        .into(),
+                );
+                return Vec::new();
+            };
+            let p = Param::ALL[app.selected.min(Param::ALL.len() - 1)];
+            let run = app.scenario.as_ref().or(app.baseline.as_ref());
+            if step(lab, p, dir, app.as_of, app.horizon, run) {
+                app.status = None;
+                project(app)
+            } else {
+                app.status = Some(match p {
+                    Param::Installments => app
+                        .lang
+                        .t(
+                            "No bill goes overdue here: nothing to convert",
+                            "没有逾期账单，无需分期",
+                        )
+                        .into(),
+                    _ => app
+                        .lang
+                        .t(
+                            "This scenario has no promotion with that value",
+                            "该情景没有这个促销参数",
+                        )
+                        .into(),
+                });
+                Vec::new()
+            }
+        }
+        Action::BeginEdit => {
+            app.mode = match app.screen {
+                Screen::Lab if app.lab.is_some() => {
+                    let p = Param::ALL[app.selected.min(Param::ALL.len() - 1)];
+                    let current = app
+                        .lab
+                        .as_ref()
+                        .map(|l| crate::tui::app::param_value(l, p))
+                        .unwrap_or_default();
+                    Mode::EditValue(current.trim_start_matches('+').to_string())
+                }
+                Screen::Transactions => Mode::EditFilter(app.filter.clone()),
+                _ => app.mode.clone(),
+            };
+            Vec::new()
+        }
+        Action::EditChar(c) => {
+            if let Mode::EditValue(b) | Mode::EditFilter(b) = &mut app.mode {
+                b.push(c);
+            }
+            if let Mode::EditFilter(b) = &app.mode {
+                app.filter = b.clone();
+                app.selected = 0;
+            }
+            Vec::new()
+        }
+        Action::EditBackspace => {
+            if let Mode::EditValue(b) | Mode::EditFilter(b) = &mut app.mode {
+                b.pop();
+            }
+            if let Mode::EditFilter(b) = &app.mode {
+                app.filter = b.clone();
+            }
+            Vec::new()
+        }
+        Action::CancelEdit => {
+            if matches!(app.mode, Mode::EditFilter(_)) {
+                app.filter.clear();
+            }
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        Action::CommitEdit => match std::mem::replace(&mut app.mode, Mode::Normal) {
+            Mode::EditValue(text) => {
+                let p = Param::ALL[app.selected.min(Param::ALL.len() - 1)];
+                let Some(lab) = app.lab.as_mut() else {
+                    return Vec::new();
+                };
+                let mut candidate = lab.clone();
+                match set(&mut candidate, p, &text) {
+                    Ok(()) => {
+                        *lab = candidate;
+                        app.status = None;
+                        project(app)
+                    }
+                    Err(e) => {
+                        app.status = Some(e);
+                        app.mode = Mode::EditValue(text);
+                        Vec::new()
+                    }
+                }
+            }
+            Mode::EditFilter(text) => {
+                app.filter = text;
+                Vec::new()
+            }
+            other => {
+                app.mode = other;
+                Vec::new()
+            }
+        },
+        Action::CycleScenario => {
+            let n = app.view.as_ref().map_or(0, |v| v.scenarios.len());
+            if n == 0 {
+                app.status = Some(
+                    app.lang
+                        .t(
+                            "No saved scenarios: put scenario files in scenarios/ next to the book",
+                            "没有情景：把情景文件放在账簿旁的 scenarios/ 目录",
+                        )
+                        .into(),
+                );
+                return Vec::new();
+            }
+            app.active = match app.active {
+                None => Some(0),
+                Some(i) if i + 1 < n => Some(i + 1),
+                Some(_) => None,
+            };
+            app.lab = app
+                .active
+                .and_then(|i| app.view.as_ref().map(|v| v.scenarios[i].1.clone()));
+            app.scenario = None;
+            project(app)
+        }
+        Action::ResetScenario => {
+            app.lab = app
+                .active
+                .and_then(|i| app.view.as_ref().map(|v| v.scenarios[i].1.clone()));
+            project(app)
+        }
+        Action::Solve => match &app.lab {
+            Some(sc) => {
+                app.busy = true;
+                vec![Effect::Solve {
+                    generation: app.generation,
+                    scenario: sc.clone(),
+                }]
+            }
+            None => {
+                app.busy = true;
+                vec![Effect::Solve {
+                    generation: app.generation,
+                    scenario: Default::default(),
+                }]
+            }
+        },
+        Action::BookLoaded(view) => {
+            if app.active.is_some_and(|i| i >= view.scenarios.len()) {
+                app.active = None;
+            }
+            app.lab = app
+                .active
+                .and_then(|i| view.scenarios.get(i).map(|s| s.1.clone()));
+            app.view = Some(*view);
+            if app.lab.is_some() {
+                project(app)
+            } else {
+                Vec::new()
+            }
+        }
+        Action::ProjectionComputed {
+            generation,
+            baseline,
+            scenario,
+        } => {
+            if let Some(b) = baseline {
+                app.baseline = Some(*b);
+            }
+            if generation >= app.generation {
+                app.scenario = scenario.map(|s| *s);
+                app.busy = false;
+            }
+            Vec::new()
+        }
+        Action::SolverFinished {
+            generation,
+            bridge,
+            prestock,
+        } => {
+            if generation == app.generation {
+                app.solved = Some((bridge, prestock));
+                app.busy = false;
+            }
+            Vec::new()
+        }
+        Action::WorkerFailed(msg) => {
+            app.busy = false;
+            app.status = Some(msg);
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::i18n::Lang;
+    use crate::tui::theme::Theme;
+
+    fn loaded() -> App {
+        let mut app = App::new(
+            "2026-10-20".parse().unwrap(),
+            Lang::En,
+            Theme { mono: true },
+        );
+        let fx = update(&mut app, Action::Start);
+        assert!(matches!(fx[..], [Effect::Load { generation: 1, .. }]));
+        let view =
+            crate::tui::worker::load(&crate::tui::worker::Source::Demo, app.as_of, 90).unwrap();
+        assert!(
+            update(&mut app, Action::BookLoaded(Box::new(view))).is_empty(),
+            "no scenario active yet"
+        );
+        app
+    }
+
+    #[test]
+    fn cycling_scenarios_asks_for_a_projection_and_drops_stale_answers() {
+        let mut app = loaded();
+        let fx = update(&mut app, Action::CycleScenario);
+        assert_eq!(app.scenario_name(), Some("double11"));
+        let Effect::Project {
+            generation,
+            scenario: Some(_),
+        } = &fx[0]
+        else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(*generation, 2);
+        // Step the uplift twice: generations 3 and 4.
+        update(&mut app, Action::GoTo(Screen::Lab));
+        update(&mut app, Action::Adjust(1));
+        let fx = update(&mut app, Action::Adjust(1));
+        assert!(matches!(fx[..], [Effect::Project { generation: 4, .. }]));
+        assert_eq!(
+            crate::tui::app::param_value(app.lab.as_ref().unwrap(), Param::Uplift),
+            "+220%"
+        );
+        // An answer to generation 3 arrives late: ignored.
+        let stale = Box::new(
+            crate::engine::projection::project(&crate::engine::projection::Request::new(
+                &app.view.as_ref().unwrap().book,
+                &Default::default(),
+                app.as_of,
+                10,
+            ))
+            .unwrap(),
+        );
+        update(
+            &mut app,
+            Action::ProjectionComputed {
+                generation: 3,
+                baseline: None,
+                scenario: Some(stale),
+            },
+        );
+        assert!(app.scenario.is_none() && app.busy);
+    }
+
+    #[test]
+    fn typing_a_value_validates_inline() {
+        let mut app = loaded();
+        update(&mut app, Action::CycleScenario);
+        update(&mut app, Action::GoTo(Screen::Lab));
+        update(&mut app, Action::SelectNext); // Lag
+        update(&mut app, Action::SelectNext); // Returns
+        update(&mut app, Action::BeginEdit);
+        assert_eq!(app.mode, Mode::EditValue("15%".into()));
+        for _ in 0..3 {
+            update(&mut app, Action::EditBackspace);
+        }
+        for c in "abc".chars() {
+            update(&mut app, Action::EditChar(c));
+        }
+        assert!(update(&mut app, Action::CommitEdit).is_empty());
+        assert!(app.status.as_deref().unwrap().contains("not a number"));
+        assert_eq!(
+            app.mode,
+            Mode::EditValue("abc".into()),
+            "the typed text stays for correction"
+        );
+        update(&mut app, Action::CancelEdit);
+        update(&mut app, Action::BeginEdit);
+        for _ in 0..3 {
+            update(&mut app, Action::EditBackspace);
+        }
+        for c in "25%".chars() {
+            update(&mut app, Action::EditChar(c));
+        }
+        let fx = update(&mut app, Action::CommitEdit);
+        assert_eq!(fx.len(), 1);
+        assert_eq!(
+            app.lab.as_ref().unwrap().promotions[0]
+                .return_rate
+                .to_string(),
+            "0.25"
+        );
+        assert!(app.lab_edited());
+    }
+
+    #[test]
+    fn quit_closes_overlays_first() {
+        let mut app = loaded();
+        update(&mut app, Action::ToggleHelp);
+        update(&mut app, Action::Quit);
+        assert!(!app.quit && app.mode == Mode::Normal);
+        update(&mut app, Action::Quit);
+        assert!(app.quit);
+    }
+}

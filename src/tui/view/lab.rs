@@ -1,0 +1,161 @@
+//! The scenario lab: every overlay value as an editable list, baseline and
+//! scenario side by side, the solvers' answers.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use crate::engine::projection::Projection;
+use crate::tui::app::{App, Mode, Param, param_value};
+use crate::tui::view::yuan;
+
+/// Draws the lab.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let l = app.lang;
+    let t = &app.theme;
+    let [top, chart] = Layout::vertical([
+        Constraint::Length(Param::ALL.len() as u16 + 3),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let [params, compare] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    if chart.height >= 6 {
+        crate::tui::view::dashboard::cash_chart(app, frame, chart);
+    }
+    let title = match app.scenario_name() {
+        Some(n) => format!(" {} — {} ", l.t("Scenario", "情景"), n),
+        None => l
+            .t(" No scenario: press s ", " 未选择情景：按 s ")
+            .to_string(),
+    };
+    let rows = Param::ALL.iter().enumerate().map(|(i, p)| {
+        let value = match (&app.mode, i == app.selected) {
+            (Mode::EditValue(b), true) => format!("{b}▏"),
+            _ => app.lab.as_ref().map_or("—".into(), |s| param_value(s, *p)),
+        };
+        let row = Row::new(vec![
+            Cell::from(p.label(l)),
+            Cell::from(Line::from(value).right_aligned()),
+        ]);
+        if i == app.selected {
+            row.style(t.selected())
+        } else {
+            row
+        }
+    });
+    frame.render_widget(
+        Table::new(rows, [Constraint::Min(20), Constraint::Length(18)])
+            .block(Block::bordered().title(title)),
+        params,
+    );
+
+    let base = app.baseline.as_ref();
+    let scen = app.scenario.as_ref().filter(|_| app.active.is_some());
+    let col =
+        |p: Option<&Projection>, f: &dyn Fn(&Projection) -> String| p.map_or("…".to_string(), f);
+    let line = |label: &str, f: &dyn Fn(&Projection) -> String| {
+        Row::new(vec![
+            Cell::from(label.to_string()),
+            Cell::from(Line::from(col(base, f)).right_aligned()),
+            Cell::from(Line::from(col(scen, f)).right_aligned()),
+        ])
+    };
+    let risk_row = Row::new(vec![
+        Cell::from(l.t("risk", "风险")),
+        Cell::from(
+            Line::from(base.map_or(Span::raw("…"), |p| {
+                Span::styled(p.summary.risk.name().to_uppercase(), t.risk(p.summary.risk))
+            }))
+            .right_aligned(),
+        ),
+        Cell::from(
+            Line::from(scen.map_or(
+                Span::raw(if app.active.is_some() { "…" } else { "—" }),
+                |p| Span::styled(p.summary.risk.name().to_uppercase(), t.risk(p.summary.risk)),
+            ))
+            .right_aligned(),
+        ),
+    ]);
+    let rows = vec![
+        risk_row,
+        line(l.t("lowest cash", "最低现金"), &|p| {
+            yuan(p.summary.min_cash)
+        }),
+        line(l.t("on", "日期"), &|p| {
+            p.summary.min_cash_date.to_string()
+        }),
+        line(l.t("cash below zero", "现金跌破零"), &|p| {
+            p.summary
+                .first_shortfall_date
+                .map_or("—".into(), |d| d.to_string())
+        }),
+        line(l.t("overdue bills", "逾期账单"), &|p| {
+            p.summary.overdue_bills.to_string()
+        }),
+        line(l.t("locks", "冻结"), &|p| {
+            p.summary.locks.first().map_or("—".into(), |k| {
+                format!("{} {}", k.account, k.date.format("%m-%d"))
+            })
+        }),
+        line(l.t("penalty", "罚息"), &|p| yuan(p.summary.penalty_total)),
+        line(l.t("fees", "费用"), &|p| yuan(p.summary.fee_total)),
+        line(l.t("interest", "利息"), &|p| {
+            yuan(p.summary.interest_total)
+        }),
+    ];
+    let [table, solver] = Layout::vertical([
+        Constraint::Length(compare.height.saturating_sub(4).max(3)),
+        Constraint::Min(0),
+    ])
+    .areas(compare);
+    let header = Row::new(vec![
+        "",
+        l.t("baseline", "基线"),
+        app.scenario_name().unwrap_or("—"),
+    ])
+    .style(t.title());
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Min(14),
+                Constraint::Length(15),
+                Constraint::Length(15),
+            ],
+        )
+        .header(header)
+        .block(Block::bordered().title(l.t(" Baseline vs scenario ", " 基线与情景对比 "))),
+        table,
+    );
+    let text = match &app.solved {
+        Some((bridge, prestock)) => vec![
+            Line::from(format!(
+                "{} {}",
+                l.t("Required bridge (tomorrow):", "所需过桥资金（明天）："),
+                bridge.map_or(l.t("none fixes it", "无法化解").to_string(), yuan)
+            )),
+            Line::from(format!(
+                "{} {}",
+                l.t("Largest safe prestock:", "最大安全备货："),
+                prestock.map_or(
+                    l.t("— (no prestock, or unbounded)", "—（无备货或无上限）")
+                        .to_string(),
+                    yuan
+                )
+            )),
+        ],
+        None => vec![Line::from(Span::styled(
+            l.t(
+                "Press b to solve for the bridge and the safe prestock.",
+                "按 b 求解所需过桥资金和最大安全备货。",
+            ),
+            t.dim(),
+        ))],
+    };
+    frame.render_widget(
+        Paragraph::new(text).block(Block::bordered().title(l.t(" Solvers ", " 求解 "))),
+        solver,
+    );
+}

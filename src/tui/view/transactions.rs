@@ -1,0 +1,72 @@
+//! Transactions: newest first, filtered with `/`, scrolled with the keys
+//! or the mouse wheel.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Row, Table};
+
+use crate::tui::app::App;
+use crate::tui::view::yuan;
+
+/// Draws the transactions screen.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let l = app.lang;
+    let t = &app.theme;
+    let list = app.filtered_transactions();
+    let visible = area.height.saturating_sub(3) as usize;
+    let start = app.selected.saturating_sub(visible.saturating_sub(1));
+    let rows = list
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(visible)
+        .map(|(i, tx)| {
+            let row = Row::new(vec![
+                Cell::from(tx.date.to_string()),
+                Cell::from(tx.account.clone()),
+                Cell::from(Line::from(yuan(tx.amount)).right_aligned()).style(t.money(tx.amount)),
+                Cell::from(tx.category.clone()),
+                Cell::from(tx.description.clone()),
+                Cell::from(tx.counterparty.clone()),
+            ]);
+            if i == app.selected {
+                row.style(t.selected())
+            } else {
+                row
+            }
+        });
+    let title = if app.filter.is_empty() {
+        format!(" {} ({}) ", l.t("Transactions", "交易"), list.len())
+    } else {
+        format!(
+            " {} ({}) — /{} ",
+            l.t("Transactions", "交易"),
+            list.len(),
+            app.filter
+        )
+    };
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Length(12),
+        Constraint::Length(14),
+        Constraint::Length(10),
+        Constraint::Min(16),
+        Constraint::Min(10),
+    ];
+    let header = Row::new(vec![
+        l.t("date", "日期"),
+        l.t("account", "账户"),
+        l.t("amount", "金额"),
+        l.t("category", "分类"),
+        l.t("description", "说明"),
+        l.t("counterparty", "对方"),
+    ])
+    .style(t.title());
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(Block::bordered().title(title)),
+        area,
+    );
+}
