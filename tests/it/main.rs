@@ -9,3 +9,4 @@ mod fixtures;
 mod props;
 mod purity;
 mod sample_data;
+mod tui;

@@ -43,13 +43,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             row
         }
     });
+    let nw = crate::tui::view::width(view.credit.iter().map(|c| c.name.as_str())).max(7);
     let widths = [
-        Constraint::Length(14),
-        Constraint::Length(18),
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Min(6),
+        Constraint::Length(nw),
+        Constraint::Fill(1),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Length(6),
     ];
     let header = Row::new(vec![
         l.t("account", "账户"),
@@ -94,9 +95,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Table::new(
             prow,
             [
-                Constraint::Length(22),
-                Constraint::Min(14),
-                Constraint::Length(9),
+                Constraint::Length(21),
+                Constraint::Fill(1),
+                Constraint::Length(8),
             ],
         )
         .block(Block::bordered().title(format!(
@@ -149,8 +150,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             brows,
             [
                 Constraint::Length(10),
-                Constraint::Min(12),
-                Constraint::Length(13),
+                Constraint::Fill(1),
+                Constraint::Length(12),
             ],
         )
         .block(Block::bordered().title(l.t(" Bills and installments ", " 账单与分期 "))),

@@ -12,7 +12,7 @@ use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Paragraph, 
 use crate::engine::money::Money;
 use crate::engine::projection::{EventKind, Projection, Risk};
 use crate::tui::app::App;
-use crate::tui::view::yuan;
+use crate::tui::view::{width, yuan};
 
 /// Draws the dashboard.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -26,7 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     key_figures(app, run, frame, figures);
     cash_chart(app, frame, chart);
     let [bills, alerts] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     upcoming_bills(app, run, frame, bills);
     alert_list(app, run, frame, alerts);
 }
@@ -98,10 +98,10 @@ fn key_figures(app: &App, run: &Projection, frame: &mut Frame, area: Rect) {
         cols[3],
     );
     let risk_note = match s.risk {
-        Risk::Critical => l.t("an account locks", "账户将被冻结"),
-        Risk::Red => l.t("overdue or no cash", "逾期或现金不足"),
-        Risk::Amber => l.t("watch: revolving or reserve", "注意：循环或低于储备"),
-        Risk::Green => l.t("bills paid on time", "账单按时还清"),
+        Risk::Critical => l.t("a lock ahead", "账户将被冻结"),
+        Risk::Red => l.t("overdue ahead", "将会逾期"),
+        Risk::Amber => l.t("watch closely", "需要留意"),
+        Risk::Green => l.t("on track", "一切正常"),
     };
     frame.render_widget(
         figure(
@@ -236,52 +236,65 @@ pub fn cash_chart(app: &App, frame: &mut Frame, area: Rect) {
 fn upcoming_bills(app: &App, run: &Projection, frame: &mut Frame, area: Rect) {
     let l = app.lang;
     let t = &app.theme;
-    let rows = run
+    let dues: Vec<_> = run
         .events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::BillDue | EventKind::InstallmentDue))
-        .map(|e| {
-            let paid: Money = run
-                .events
-                .iter()
-                .filter(|p| {
-                    p.kind == EventKind::Payment
-                        && p.date == e.date
-                        && p.reference == e.reference
-                        && p.account == e.account
-                })
-                .map(|p| p.amount)
-                .sum();
-            let overdue = run.events.iter().any(|o| {
-                o.kind == EventKind::Overdue && o.reference == e.reference && o.account == e.account
-            });
-            let (risk, status) = if overdue {
-                (
-                    Risk::Critical,
-                    format!("{} {}", l.t("short", "缺口"), yuan(e.amount - paid)),
-                )
-            } else if paid < e.amount {
-                (
-                    Risk::Amber,
-                    format!("{} {}", l.t("part paid", "部分还款"), yuan(paid)),
-                )
-            } else {
-                (Risk::Green, l.t("paid", "已还清").to_string())
-            };
-            Row::new(vec![
-                Cell::from(e.date.format("%m-%d").to_string()),
-                Cell::from(e.account.clone().unwrap_or_default()),
-                Cell::from(Line::from(yuan(e.amount)).right_aligned()),
-                Cell::from(Span::styled(status, t.risk(risk))),
-            ])
+        .collect();
+    let amounts: Vec<String> = dues.iter().map(|e| yuan(e.amount)).collect();
+    let aw = width(amounts.iter().map(String::as_str)).max(6);
+    let cw = width(dues.iter().filter_map(|e| e.account.as_deref())).max(7);
+    let rows = dues.iter().zip(&amounts).map(|(e, amount)| {
+        let paid: Money = run
+            .events
+            .iter()
+            .filter(|p| {
+                p.kind == EventKind::Payment
+                    && p.date == e.date
+                    && p.reference == e.reference
+                    && p.account == e.account
+            })
+            .map(|p| p.amount)
+            .sum();
+        let overdue = run.events.iter().any(|o| {
+            o.kind == EventKind::Overdue && o.reference == e.reference && o.account == e.account
         });
+        // The status column is what is left of the width; a shortfall is
+        // shown whole or as the bare signed amount, never cut.
+        let room = area.width.saturating_sub(2 + 5 + cw + aw + 3) as usize;
+        let (risk, status) = if overdue {
+            let short = yuan(-(e.amount - paid));
+            let long = format!("{} {}", l.t("short", "缺口"), yuan(e.amount - paid));
+            (
+                Risk::Critical,
+                if unicode_width::UnicodeWidthStr::width(long.as_str()) <= room {
+                    long
+                } else {
+                    short
+                },
+            )
+        } else if paid < e.amount {
+            (
+                Risk::Amber,
+                format!("{} {}", l.t("part paid", "部分还款"), yuan(paid)),
+            )
+        } else {
+            (Risk::Green, l.t("paid", "已还清").to_string())
+        };
+        Row::new(vec![
+            Cell::from(e.date.format("%m-%d").to_string()),
+            Cell::from(e.account.clone().unwrap_or_default()),
+            Cell::from(Line::from(amount.clone()).right_aligned()),
+            Cell::from(Span::styled(status, t.risk(risk))),
+        ])
+    });
     let table = Table::new(
         rows,
         [
             Constraint::Length(5),
-            Constraint::Length(9),
-            Constraint::Length(13),
-            Constraint::Min(10),
+            Constraint::Length(cw),
+            Constraint::Length(aw),
+            Constraint::Fill(1),
         ],
     )
     .header(

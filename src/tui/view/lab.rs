@@ -30,6 +30,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .t(" No scenario: press s ", " 未选择情景：按 s ")
             .to_string(),
     };
+    let value_width = crate::tui::view::width(
+        Param::ALL
+            .iter()
+            .map(|p| {
+                app.lab
+                    .as_ref()
+                    .map_or(String::new(), |s| param_value(s, *p))
+            })
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    )
+    .max(8)
+        + 1;
     let rows = Param::ALL.iter().enumerate().map(|(i, p)| {
         let value = match (&app.mode, i == app.selected) {
             (Mode::EditValue(b), true) => format!("{b}▏"),
@@ -46,7 +60,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
     });
     frame.render_widget(
-        Table::new(rows, [Constraint::Min(20), Constraint::Length(18)])
+        Table::new(rows, [Constraint::Fill(1), Constraint::Length(value_width)])
             .block(Block::bordered().title(title)),
         params,
     );
@@ -94,10 +108,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         line(l.t("overdue bills", "逾期账单"), &|p| {
             p.summary.overdue_bills.to_string()
         }),
-        line(l.t("locks", "冻结"), &|p| {
-            p.summary.locks.first().map_or("—".into(), |k| {
-                format!("{} {}", k.account, k.date.format("%m-%d"))
-            })
+        line(l.t("locks on", "冻结日期"), &|p| {
+            p.summary
+                .locks
+                .first()
+                .map_or("—".into(), |k| k.date.to_string())
         }),
         line(l.t("penalty", "罚息"), &|p| yuan(p.summary.penalty_total)),
         line(l.t("fees", "费用"), &|p| yuan(p.summary.fee_total)),
@@ -120,9 +135,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Table::new(
             rows,
             [
-                Constraint::Min(14),
-                Constraint::Length(15),
-                Constraint::Length(15),
+                Constraint::Fill(1),
+                Constraint::Length(12),
+                Constraint::Length(12),
             ],
         )
         .header(header)

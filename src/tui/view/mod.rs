@@ -214,3 +214,13 @@ pub fn yuan(m: Money) -> String {
         format!("¥{}", m.grouped())
     }
 }
+
+/// Display width of the widest text, for a column that must never be cut
+/// (amounts, dates): text columns use `Fill` and give way first.
+pub fn width<'a>(texts: impl IntoIterator<Item = &'a str>) -> u16 {
+    texts
+        .into_iter()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0) as u16
+}

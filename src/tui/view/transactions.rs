@@ -46,13 +46,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             app.filter
         )
     };
+    let shown: Vec<_> = list.iter().skip(start).take(visible).collect();
+    let aw = crate::tui::view::width(shown.iter().map(|t| t.account.as_str())).max(7);
+    let amounts: Vec<String> = shown.iter().map(|t| yuan(t.amount)).collect();
+    let mw = crate::tui::view::width(amounts.iter().map(String::as_str)).max(6);
     let widths = [
         Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Length(14),
-        Constraint::Length(10),
-        Constraint::Min(16),
-        Constraint::Min(10),
+        Constraint::Length(aw),
+        Constraint::Length(mw),
+        Constraint::Length(8),
+        Constraint::Fill(2),
+        Constraint::Fill(1),
     ];
     let header = Row::new(vec![
         l.t("date", "日期"),

@@ -1,0 +1,168 @@
+//! The dashboard on `TestBackend`: every screen at 80×24 and 120×40, in
+//! English and Chinese, from the demo book and its fixed `as_of`; and the
+//! real binary in tmux, when tmux is installed.
+
+use ebb::demo;
+use ebb::engine::projection::{Request, project};
+use ebb::tui::app::{App, Screen};
+use ebb::tui::theme::Theme;
+use ebb::tui::update::update;
+use ebb::tui::worker::{Source, load};
+use ebb::tui::{Action, Effect, Lang};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Runs effects the way the worker does, synchronously.
+fn settle(app: &mut App, effects: Vec<Effect>) {
+    let mut queue = effects;
+    while let Some(e) = queue.pop() {
+        let reply = match e {
+            Effect::Load {
+                generation,
+                as_of,
+                horizon,
+            } => {
+                let view = load(&Source::Demo, as_of, horizon).unwrap();
+                let base = project(&Request::new(
+                    &view.book,
+                    &Default::default(),
+                    as_of,
+                    horizon,
+                ))
+                .unwrap();
+                queue.extend(update(app, Action::BookLoaded(Box::new(view))));
+                Action::ProjectionComputed {
+                    generation,
+                    baseline: Some(Box::new(base)),
+                    scenario: None,
+                }
+            }
+            Effect::Project {
+                generation,
+                scenario,
+            } => {
+                let v = app.view.as_ref().unwrap();
+                let p = scenario.map(|s| {
+                    Box::new(project(&Request::new(&v.book, &s, app.as_of, app.horizon)).unwrap())
+                });
+                Action::ProjectionComputed {
+                    generation,
+                    baseline: None,
+                    scenario: p,
+                }
+            }
+            Effect::Solve {
+                generation,
+                scenario,
+            } => {
+                let v = app.view.as_ref().unwrap();
+                let req = Request::new(&v.book, &scenario, app.as_of, app.horizon);
+                let p = project(&req).unwrap();
+                Action::SolverFinished {
+                    generation,
+                    bridge: ebb::engine::solve::required_bridge(&req, &p).unwrap(),
+                    prestock: ebb::engine::solve::largest_safe_prestock(&req, &p).unwrap(),
+                }
+            }
+        };
+        queue.extend(update(app, reply));
+    }
+}
+
+pub fn demo_app(lang: Lang) -> App {
+    let mut app = App::new(demo::as_of(), lang, Theme { mono: true });
+    app.active = Some(0);
+    let fx = update(&mut app, Action::Start);
+    settle(&mut app, fx);
+    app
+}
+
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ebb::tui::view::render(app, f)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
+            out.push_str(s);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn every_screen_in_both_sizes_and_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = demo_app(lang);
+        // Solve once so the lab and the alerts show the answers.
+        let fx = update(&mut app, Action::Solve);
+        settle(&mut app, fx);
+        for screen in Screen::ALL {
+            {
+                let fx = update(&mut app, Action::GoTo(screen));
+                settle(&mut app, fx);
+            }
+            for (w, h) in [(80, 24), (120, 40)] {
+                let name = format!(
+                    "{}_{:?}_{w}x{h}",
+                    if lang == Lang::En { "en" } else { "zh" },
+                    screen
+                )
+                .to_lowercase();
+                insta::assert_snapshot!(name, draw(&app, w, h));
+            }
+        }
+    }
+}
+
+#[test]
+fn help_overlay_and_first_run() {
+    let mut app = demo_app(Lang::En);
+    update(&mut app, Action::ToggleHelp);
+    insta::assert_snapshot!("en_help_80x24", draw(&app, 80, 24));
+    let mut empty = App::new(demo::as_of(), Lang::En, Theme { mono: true });
+    let view = ebb::tui::app::BookView::new(
+        "empty".into(),
+        Default::default(),
+        vec![],
+        demo::as_of(),
+        90,
+    );
+    update(&mut empty, Action::BookLoaded(Box::new(view)));
+    insta::assert_snapshot!("en_first_run_80x24", draw(&empty, 80, 24));
+}
+
+#[test]
+fn a_lab_change_reprojects_and_the_summary_follows() {
+    let mut app = demo_app(Lang::En);
+    {
+        let fx = update(&mut app, Action::GoTo(Screen::Lab));
+        settle(&mut app, fx);
+    }
+    assert_eq!(
+        app.current().unwrap().summary.risk,
+        ebb::engine::projection::Risk::Critical
+    );
+    for _ in 0..5 {
+        {
+            let fx = update(&mut app, Action::SelectNext);
+            settle(&mut app, fx);
+        } // down to Prestock
+    }
+    for _ in 0..7 {
+        let fx = update(&mut app, Action::Adjust(-1));
+        settle(&mut app, fx);
+    }
+    // 200,000 − 7 × 5,000 = 165,000: below the largest safe prestock.
+    let p = app.current().unwrap();
+    assert!(p.summary.risk.is_safe(), "{:?}", p.summary.risk);
+    assert!(draw(&app, 120, 40).contains("165,000.00"));
+}
