@@ -166,3 +166,87 @@ fn a_lab_change_reprojects_and_the_summary_follows() {
     assert!(p.summary.risk.is_safe(), "{:?}", p.summary.risk);
     assert!(draw(&app, 120, 40).contains("165,000.00"));
 }
+
+/// The real binary in a real terminal (tmux): open the demo, switch screens,
+/// change a scenario value, see the summary change, quit, and find the
+/// terminal restored. Skipped, with a message, where tmux is not installed.
+#[test]
+fn the_real_binary_in_tmux() {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: skipping the end-to-end terminal test");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ebb");
+    let session = format!("ebb-e2e-{}", std::process::id());
+    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
+    let capture = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).to_string()
+    };
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if capture().contains(what) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    let cmd = format!("{} demo; echo EXITED:$?; sleep 30", bin.display());
+    let out = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result = std::panic::catch_unwind(|| {
+        assert!(
+            wait_for("CRITICAL"),
+            "the dashboard opens on Double 11:\n{}",
+            capture()
+        );
+        tmux(&["send-keys", "-t", &session, "2"]);
+        assert!(wait_for("Baseline vs scenario"), "{}", capture());
+        for _ in 0..5 {
+            tmux(&["send-keys", "-t", &session, "j"]);
+        }
+        for _ in 0..7 {
+            tmux(&["send-keys", "-t", &session, "Left"]);
+        }
+        assert!(
+            wait_for("165,000.00"),
+            "the prestock steps down:\n{}",
+            capture()
+        );
+        assert!(wait_for("AMBER"), "and the summary follows:\n{}", capture());
+        tmux(&["send-keys", "-t", &session, "q"]);
+        assert!(wait_for("EXITED:0"), "ebb quits cleanly:\n{}", capture());
+        let alt = tmux(&["display-message", "-p", "-t", &session, "#{alternate_on}"]);
+        assert_eq!(
+            String::from_utf8_lossy(&alt.stdout).trim(),
+            "0",
+            "the terminal left the alternate screen"
+        );
+        assert!(
+            !capture().contains("Baseline vs scenario"),
+            "the dashboard is gone from the screen"
+        );
+        eprintln!("tmux end-to-end: opened, switched, stepped, quit, restored");
+    });
+    tmux(&["kill-session", "-t", &session]);
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
