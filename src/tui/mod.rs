@@ -58,6 +58,7 @@ pub fn run(
             if dirty {
                 terminal.draw(|f| view::render(&app, f))?;
                 dirty = false;
+                test_hook_panic();
             }
             #[cfg(unix)]
             let term = sigterm.recv();
@@ -91,4 +92,13 @@ pub fn run(
     drop(to_worker);
     let _ = worker.join();
     result
+}
+
+/// A test hook: with `EBB_TEST_PANIC_AFTER_DRAW` set, panic right after a
+/// frame is drawn, so a test can check that the terminal is restored.
+#[allow(clippy::panic)]
+fn test_hook_panic() {
+    if std::env::var_os("EBB_TEST_PANIC_AFTER_DRAW").is_some() {
+        panic!("test panic after the first frame (EBB_TEST_PANIC_AFTER_DRAW)");
+    }
 }

@@ -250,3 +250,106 @@ fn the_real_binary_in_tmux() {
         std::panic::resume_unwind(e);
     }
 }
+
+/// A panic and a SIGTERM both leave the terminal restored (tmux, when
+/// installed): the alternate screen is left and the shell gets the exit.
+#[cfg(unix)]
+#[test]
+fn panic_and_sigterm_restore_the_terminal() {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: skipping the terminal-restore test");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ebb");
+    for (case, env, kill) in [
+        (
+            "panic",
+            "RUST_BACKTRACE=0 EBB_TEST_PANIC_AFTER_DRAW=1 ",
+            false,
+        ),
+        ("sigterm", "", true),
+    ] {
+        let session = format!("ebb-restore-{case}-{}", std::process::id());
+        let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
+        let capture = || {
+            String::from_utf8_lossy(
+                &tmux(&["capture-pane", "-p", "-S", "-200", "-t", &session]).stdout,
+            )
+            .to_string()
+        };
+        let cmd = format!("{env}{} demo; echo EXITED:$?; sleep 30", bin.display());
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ]);
+        let wait = |what: &str| {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(20) {
+                if capture().contains(what) {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            false
+        };
+        let result = std::panic::catch_unwind(|| {
+            if kill {
+                assert!(wait("CRITICAL"), "{}", capture());
+                // The pane runs a shell; ebb is its child.
+                let shell = String::from_utf8_lossy(
+                    &tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"]).stdout,
+                )
+                .trim()
+                .to_string();
+                let pids = String::from_utf8_lossy(
+                    &Command::new("pgrep")
+                        .args(["-P", &shell])
+                        .output()
+                        .unwrap()
+                        .stdout,
+                )
+                .to_string();
+                assert!(
+                    !pids.trim().is_empty(),
+                    "found ebb under the pane's shell {shell}"
+                );
+                for p in pids.split_whitespace() {
+                    Command::new("kill").args(["-TERM", p]).status().unwrap();
+                }
+            }
+            assert!(wait("EXITED:"), "{case}: ebb exits:\n{}", capture());
+            let alt = tmux(&["display-message", "-p", "-t", &session, "#{alternate_on}"]);
+            assert_eq!(
+                String::from_utf8_lossy(&alt.stdout).trim(),
+                "0",
+                "{case}: alternate screen left"
+            );
+            if case == "panic" {
+                assert!(
+                    capture().contains("test panic after the first frame"),
+                    "the panic message is readable:\n{}",
+                    capture()
+                );
+            } else {
+                assert!(
+                    capture().contains("EXITED:0"),
+                    "SIGTERM is a clean quit:\n{}",
+                    capture()
+                );
+            }
+        });
+        tmux(&["kill-session", "-t", &session]);
+        if let Err(e) = result {
+            std::panic::resume_unwind(e);
+        }
+    }
+}
