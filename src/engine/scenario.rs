@@ -255,6 +255,107 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The scenario as TOML in the format `ScenarioFile::parse` reads:
+    /// saving and loading give back the same scenario.
+    pub fn to_toml(&self, name: &str) -> String {
+        use std::fmt::Write as _;
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let funding = |f: &Funding| match f {
+            Funding::Cash => q("cash"),
+            Funding::Credit(a) => q(a),
+        };
+        let mut out = format!("name = {}\n", q(name));
+        for p in &self.promotions {
+            let _ = write!(
+                out,
+                "\n[[promotion]]\nstart = \"{}\"\nend = \"{}\"\n",
+                p.start, p.end
+            );
+            if let Some(b) = p.baseline_daily_sales {
+                let _ = writeln!(out, "baseline_daily_sales = {b}");
+            }
+            let _ = writeln!(out, "uplift = {}", p.uplift.normalize());
+            let _ = writeln!(
+                out,
+                "platform_fee_rate = {}",
+                p.platform_fee_rate.normalize()
+            );
+            let _ = writeln!(out, "return_rate = {}", p.return_rate.normalize());
+            let _ = writeln!(out, "settlement_lag_days = {}", p.settlement_lag_days);
+            let _ = writeln!(out, "ad_spend_daily = {}", p.ad_spend_daily);
+            let _ = writeln!(out, "ad_funding = {}", funding(&p.ad_funding));
+            if let Some(ps) = &p.prestock {
+                let _ = writeln!(
+                    out,
+                    "prestock = {{ date = \"{}\", amount = {}, funding = {} }}",
+                    ps.date,
+                    ps.amount,
+                    funding(&ps.funding)
+                );
+            }
+            let _ = writeln!(out, "post_promo_dip = {}", p.post_promo_dip.normalize());
+            let _ = writeln!(out, "dip_days = {}", p.dip_days);
+        }
+        for d in &self.delays {
+            let _ = write!(
+                out,
+                "\n[[delay_inflows]]\nfrom = \"{}\"\nto = \"{}\"\ndays = {}\n",
+                d.from, d.to, d.days
+            );
+        }
+        for sc in &self.scales {
+            let _ = write!(
+                out,
+                "\n[[scale]]\nfrom = \"{}\"\nto = \"{}\"\ninflow_factor = {}\noutflow_factor = {}\n",
+                sc.from,
+                sc.to,
+                sc.inflow_factor.normalize(),
+                sc.outflow_factor.normalize()
+            );
+        }
+        for o in &self.one_offs {
+            let _ = write!(
+                out,
+                "\n[[one_off]]\ndate = \"{}\"\namount = {}\naccount = {}\nlabel = {}\n",
+                o.date,
+                o.amount,
+                q(&o.account),
+                q(&o.label)
+            );
+        }
+        for c in &self.conversions {
+            let _ = write!(
+                out,
+                "\n[[convert_to_installments]]\naccount = {}\nbill_due = \"{}\"\nperiods = {}\n",
+                q(&c.account),
+                c.bill_due,
+                c.periods
+            );
+        }
+        for p in &self.plans {
+            let _ = write!(
+                out,
+                "\n[[negotiated_plan]]\naccount = {}\ndate = \"{}\"\nperiods = {}\n",
+                q(&p.account),
+                p.date,
+                p.periods
+            );
+        }
+        for b in &self.bridges {
+            let _ = write!(
+                out,
+                "\n[[bridge]]\ndate = \"{}\"\namount = {}\nrepay_date = \"{}\"\nrate = {}\n",
+                b.date,
+                b.amount,
+                b.repay_date,
+                b.rate.normalize()
+            );
+        }
+        out
+    }
+}
+
 /// Why a scenario file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
@@ -670,6 +771,48 @@ periods = 6
         let bad = SPEC.replace("return_rate = 0.15", "return_rate = 15");
         let e = ScenarioFile::parse("d.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("return_rate 15 must be between 0 and 1"), "{e}");
+    }
+
+    #[test]
+    fn saving_and_loading_give_back_the_same_scenario() {
+        let mut s = ScenarioFile::parse("double11.toml", SPEC)
+            .unwrap()
+            .scenario()
+            .unwrap();
+        s.bridges.push(Bridge {
+            date: "2026-10-21".parse().unwrap(),
+            amount: Money::new(dec!(5000)),
+            repay_date: "2026-12-20".parse().unwrap(),
+            rate: dec!(0.08),
+        });
+        s.one_offs.push(OneOff {
+            date: "2026-11-02".parse().unwrap(),
+            amount: Money::new(dec!(-1200.50)),
+            account: "icbc \"main\"".into(),
+            label: "税 tax".into(),
+        });
+        s.scales.push(Scale {
+            from: "2026-11-01".parse().unwrap(),
+            to: "2026-11-30".parse().unwrap(),
+            inflow_factor: dec!(0.9),
+            outflow_factor: dec!(1.1),
+        });
+        s.plans.push(NegotiatedPlan {
+            account: "baitiao".into(),
+            date: "2026-12-01".parse().unwrap(),
+            periods: 6,
+        });
+        let text = s.to_toml("double11 v2");
+        let back = ScenarioFile::parse("x.toml", &text)
+            .unwrap()
+            .scenario()
+            .unwrap();
+        assert_eq!(back.name.as_deref(), Some("double11 v2"));
+        assert_eq!(
+            Scenario { name: None, ..back },
+            Scenario { name: None, ..s },
+            "{text}"
+        );
     }
 
     #[test]

@@ -48,6 +48,17 @@ pub enum Action {
     ResetScenario,
     /// Solve for the required bridge and the largest safe prestock.
     Solve,
+    /// Start typing a name to save the lab's scenario under.
+    BeginSave,
+    /// The worker saved a scenario (`path` is none for the in-memory demo).
+    ScenarioSaved {
+        /// Its name.
+        name: String,
+        /// The scenario.
+        scenario: Box<crate::engine::scenario::Scenario>,
+        /// Where it was written.
+        path: Option<String>,
+    },
     /// Reload the book from disk.
     Reload,
     /// The terminal was resized: draw again.

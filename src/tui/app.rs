@@ -73,6 +73,8 @@ pub enum Mode {
     EditValue(String),
     /// Typing a transaction filter.
     EditFilter(String),
+    /// Typing the name to save a scenario under.
+    EditName(String),
 }
 
 /// A credit policy value with where it came from.

@@ -23,6 +23,13 @@ pub enum Effect {
         /// The scenario, or none for the baseline only.
         scenario: Option<Scenario>,
     },
+    /// Save a scenario under a name.
+    SaveScenario {
+        /// File name without `.toml`.
+        name: String,
+        /// The scenario.
+        scenario: Scenario,
+    },
     /// Run the solvers on a scenario.
     Solve {
         /// Request generation.

@@ -230,6 +230,14 @@ pub fn screen(s: Screen) -> Vec<Binding> {
                     "撤销修改",
                     false,
                 ),
+                b(
+                    &[KeyCode::Char('w')],
+                    "w",
+                    Action::BeginSave,
+                    "save as a named scenario",
+                    "另存为情景",
+                    false,
+                ),
             ]);
             v
         }
@@ -284,7 +292,7 @@ fn key(app: &App, k: &KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.mode {
-        Mode::EditValue(_) | Mode::EditFilter(_) => match k.code {
+        Mode::EditValue(_) | Mode::EditFilter(_) | Mode::EditName(_) => match k.code {
             KeyCode::Enter => Some(Action::CommitEdit),
             KeyCode::Esc => Some(Action::CancelEdit),
             KeyCode::Backspace => Some(Action::EditBackspace),

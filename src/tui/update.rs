@@ -134,7 +134,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::EditChar(c) => {
-            if let Mode::EditValue(b) | Mode::EditFilter(b) = &mut app.mode {
+            if let Mode::EditValue(b) | Mode::EditFilter(b) | Mode::EditName(b) = &mut app.mode {
                 b.push(c);
             }
             if let Mode::EditFilter(b) = &app.mode {
@@ -144,7 +144,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::EditBackspace => {
-            if let Mode::EditValue(b) | Mode::EditFilter(b) = &mut app.mode {
+            if let Mode::EditValue(b) | Mode::EditFilter(b) | Mode::EditName(b) = &mut app.mode {
                 b.pop();
             }
             if let Mode::EditFilter(b) = &app.mode {
@@ -159,35 +159,56 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Normal;
             Vec::new()
         }
-        Action::CommitEdit => match std::mem::replace(&mut app.mode, Mode::Normal) {
-            Mode::EditValue(text) => {
-                let p = Param::ALL[app.selected.min(Param::ALL.len() - 1)];
-                let Some(lab) = app.lab.as_mut() else {
-                    return Vec::new();
-                };
-                let mut candidate = lab.clone();
-                match set(&mut candidate, p, &text) {
-                    Ok(()) => {
-                        *lab = candidate;
-                        app.status = None;
-                        project(app)
-                    }
-                    Err(e) => {
-                        app.status = Some(e);
-                        app.mode = Mode::EditValue(text);
-                        Vec::new()
+        Action::CommitEdit => {
+            match std::mem::replace(&mut app.mode, Mode::Normal) {
+                Mode::EditValue(text) => {
+                    let p = Param::ALL[app.selected.min(Param::ALL.len() - 1)];
+                    let Some(lab) = app.lab.as_mut() else {
+                        return Vec::new();
+                    };
+                    let mut candidate = lab.clone();
+                    match set(&mut candidate, p, &text) {
+                        Ok(()) => {
+                            *lab = candidate;
+                            app.status = None;
+                            project(app)
+                        }
+                        Err(e) => {
+                            app.status = Some(e);
+                            app.mode = Mode::EditValue(text);
+                            Vec::new()
+                        }
                     }
                 }
+                Mode::EditFilter(text) => {
+                    app.filter = text;
+                    Vec::new()
+                }
+                Mode::EditName(text) => {
+                    let name = text.trim().to_string();
+                    let bad = name.is_empty()
+                        || name.starts_with('.')
+                        || name.contains(['/', '\\', ':'])
+                        || name.chars().any(char::is_control);
+                    match (&app.lab, bad) {
+                        (_, true) => {
+                            app.status = Some(app.lang.t("A name needs letters or digits, and no / \\ : or leading dot", "名称不能为空，不能含 / \\ : 或以点开头").into());
+                            app.mode = Mode::EditName(text);
+                            Vec::new()
+                        }
+                        (Some(sc), false) => vec![Effect::SaveScenario {
+                            name,
+                            scenario: sc.clone(),
+                        }],
+                        (None, false) => Vec::new(),
+                    }
+                }
+                other => {
+                    app.mode = other;
+                    Vec::new()
+                }
             }
-            Mode::EditFilter(text) => {
-                app.filter = text;
-                Vec::new()
-            }
-            other => {
-                app.mode = other;
-                Vec::new()
-            }
-        },
+        }
         Action::CycleScenario => {
             let n = app.view.as_ref().map_or(0, |v| v.scenarios.len());
             if n == 0 {
@@ -217,6 +238,58 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 .active
                 .and_then(|i| app.view.as_ref().map(|v| v.scenarios[i].1.clone()));
             project(app)
+        }
+        Action::BeginSave => {
+            match (&app.lab, app.scenario_name()) {
+                (Some(_), Some(n)) => {
+                    let base = if app.lab_edited() {
+                        format!("{n}-edited")
+                    } else {
+                        n.to_string()
+                    };
+                    app.mode = Mode::EditName(base);
+                }
+                _ => {
+                    app.status = Some(
+                        app.lang
+                            .t("Choose a scenario first: press s", "请先按 s 选择情景")
+                            .into(),
+                    )
+                }
+            }
+            Vec::new()
+        }
+        Action::ScenarioSaved {
+            name,
+            scenario,
+            path,
+        } => {
+            if let Some(v) = app.view.as_mut() {
+                let i = match v.scenarios.iter().position(|(n, _)| *n == name) {
+                    Some(i) => {
+                        v.scenarios[i].1 = (*scenario).clone();
+                        i
+                    }
+                    None => {
+                        v.scenarios.push((name.clone(), (*scenario).clone()));
+                        v.scenarios.len() - 1
+                    }
+                };
+                app.active = Some(i);
+                app.lab = Some(*scenario);
+            }
+            app.status = Some(match path {
+                Some(p) => format!("{} {p}", app.lang.t("Saved to", "已保存到")),
+                None => format!(
+                    "{} \"{name}\" {}",
+                    app.lang.t("Saved", "已保存"),
+                    app.lang.t(
+                        "for this session (the demo book is not kept)",
+                        "（示例账簿不会保留）"
+                    )
+                ),
+            });
+            Vec::new()
         }
         Action::Solve => match &app.lab {
             Some(sc) => {

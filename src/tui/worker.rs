@@ -140,6 +140,33 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                         },
                     }
                 }
+                Effect::SaveScenario { name, scenario } => match &source {
+                    Source::Demo => Action::ScenarioSaved {
+                        name,
+                        scenario: Box::new(scenario),
+                        path: None,
+                    },
+                    Source::Book(db) => {
+                        let dir = db
+                            .parent()
+                            .map(|p| p.join("scenarios"))
+                            .unwrap_or_else(|| PathBuf::from("scenarios"));
+                        let file = dir.join(format!("{name}.toml"));
+                        let text = scenario.to_toml(&name);
+                        match std::fs::create_dir_all(&dir)
+                            .and_then(|()| std::fs::write(&file, text))
+                        {
+                            Ok(()) => Action::ScenarioSaved {
+                                name,
+                                scenario: Box::new(scenario),
+                                path: Some(file.display().to_string()),
+                            },
+                            Err(e) => {
+                                Action::WorkerFailed(format!("cannot save {}: {e}", file.display()))
+                            }
+                        }
+                    }
+                },
                 Effect::Solve {
                     generation,
                     scenario,

@@ -51,6 +51,11 @@ fn settle(app: &mut App, effects: Vec<Effect>) {
                     scenario: p,
                 }
             }
+            Effect::SaveScenario { name, scenario } => Action::ScenarioSaved {
+                name,
+                scenario: Box::new(scenario),
+                path: None,
+            },
             Effect::Solve {
                 generation,
                 scenario,
@@ -352,4 +357,80 @@ fn panic_and_sigterm_restore_the_terminal() {
             std::panic::resume_unwind(e);
         }
     }
+}
+
+/// The worker, on its own thread with a real book: loading answers with the
+/// book and the baseline; saving a lab scenario writes scenarios/NAME.toml
+/// beside the book, which loads back as the same scenario.
+#[test]
+fn the_worker_saves_scenarios_beside_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut store = ebb::store::Store::open(&db).unwrap();
+    let bf = ebb::engine::bookfile::BookFile::parse(
+        "book.toml",
+        include_str!("../../sample-data/book.toml"),
+    )
+    .unwrap();
+    store.apply(&bf).unwrap();
+    drop(store);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let worker = std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db), rx, out));
+    tx.send(Effect::Load {
+        generation: 1,
+        as_of: demo::as_of(),
+        horizon: 30,
+    })
+    .unwrap();
+    let Some(Action::BookLoaded(view)) = answers.blocking_recv() else {
+        panic!("book first")
+    };
+    assert_eq!(view.credit.len(), 2);
+    let Some(Action::ProjectionComputed {
+        generation: 1,
+        baseline: Some(_),
+        ..
+    }) = answers.blocking_recv()
+    else {
+        panic!("then the baseline")
+    };
+    let sc = demo::scenario("double11").unwrap().scenario().unwrap();
+    tx.send(Effect::SaveScenario {
+        name: "双十一 plan".into(),
+        scenario: sc.clone(),
+    })
+    .unwrap();
+    let Some(Action::ScenarioSaved {
+        path: Some(path), ..
+    }) = answers.blocking_recv()
+    else {
+        panic!("saved")
+    };
+    assert!(path.ends_with("scenarios/双十一 plan.toml"), "{path}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let back = ebb::engine::scenario::ScenarioFile::parse(&path, &text)
+        .unwrap()
+        .scenario()
+        .unwrap();
+    assert_eq!(back.promotions, sc.promotions);
+    // Reloading lists it.
+    tx.send(Effect::Load {
+        generation: 2,
+        as_of: demo::as_of(),
+        horizon: 30,
+    })
+    .unwrap();
+    let Some(Action::BookLoaded(view)) = answers.blocking_recv() else {
+        panic!("reloaded")
+    };
+    assert_eq!(
+        view.scenarios
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["双十一 plan"]
+    );
+    drop(tx);
+    worker.join().unwrap();
 }

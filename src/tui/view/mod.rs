@@ -103,6 +103,20 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
                 t.dim(),
             ),
         ]),
+        (Mode::EditName(b), status) => Line::from(vec![
+            Span::styled(app.lang.t("save as: ", "另存为："), t.key()),
+            Span::raw(format!("{b}▏")),
+            Span::styled(
+                format!(
+                    "  {}",
+                    status.clone().unwrap_or_else(|| app
+                        .lang
+                        .t("Enter to save, Esc to cancel", "回车保存，Esc 取消")
+                        .into())
+                ),
+                t.dim(),
+            ),
+        ]),
         (Mode::EditFilter(b), _) => Line::from(vec![
             Span::styled("/", t.key()),
             Span::raw(format!("{b}▏")),
