@@ -929,10 +929,6 @@ fn build_flows(
                 amount: daily,
                 kind: FlowKind::Promo,
             });
-            if pr.ad_spend_daily.is_positive() && in_horizon(t) {
-                // Ad spend goes after the prestock of the same promotion, so
-                // it is pushed in a second pass below.
-            }
             t = match t.succ_opt() {
                 Some(n) => n,
                 None => break,

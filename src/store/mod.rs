@@ -258,7 +258,6 @@ impl Store {
         if let Some(r) = bf.reserve {
             set("reserve", cents(Money::new(r.0), "reserve")?.to_string())?;
         }
-        let json = |v: &dyn erased::Ser| v.json();
         if let Some(h) = &bf.holidays {
             set("holidays", json(h))?;
         }
@@ -364,7 +363,7 @@ impl Store {
                         };
                         tx.execute(
                             "INSERT INTO accounts(name, kind, decl) VALUES (?1, ?2, ?3)",
-                            params![hint.name, hint.kind.name(), decl.json()],
+                            params![hint.name, hint.kind.name(), json(&decl)],
                         )?;
                         created.push(hint.name.clone());
                         Ok((tx.last_insert_rowid(), hint.kind))
@@ -837,15 +836,7 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-mod erased {
-    /// JSON text of a declaration, for the `decl` columns.
-    pub trait Ser {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
-        }
-    }
+/// JSON text of a declaration, for the `decl` columns.
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
 }
-use erased::Ser as _;
