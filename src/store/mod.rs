@@ -648,6 +648,41 @@ impl Store {
         Ok(out)
     }
 
+    /// Sets the category of a transaction, or with `like_all` of every row
+    /// of the account with the same counterparty (the same description when
+    /// it has none). Returns how many rows changed.
+    pub fn set_category(
+        &mut self,
+        t: &Transaction,
+        category: &str,
+        like_all: bool,
+    ) -> Result<u64, StoreError> {
+        let tx = self.write_tx()?;
+        let account: i64 = tx
+            .query_row(
+                "SELECT id FROM accounts WHERE name = ?1",
+                [&t.account],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("there is no account \"{}\"", t.account)))?;
+        let n = if like_all && !t.counterparty.is_empty() {
+            tx.execute(
+                "UPDATE transactions SET category = ?1 WHERE account_id = ?2 AND counterparty = ?3",
+                params![category, account, t.counterparty],
+            )?
+        } else if like_all {
+            tx.execute("UPDATE transactions SET category = ?1 WHERE account_id = ?2 AND description = ?3 AND counterparty = ''", params![category, account, t.description])?
+        } else {
+            tx.execute(
+                "UPDATE transactions SET category = ?1 WHERE account_id = ?2 AND date = ?3 AND amount = ?4 AND description = ?5 AND counterparty = ?6",
+                params![category, account, t.date.to_string(), cents(t.amount, "amount")?, t.description, t.counterparty],
+            )?
+        };
+        tx.commit().map_err(busy_or)?;
+        Ok(n as u64)
+    }
+
     /// Open bills in (account, file) order.
     pub fn bills(&self) -> Result<Vec<Bill>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -50,6 +50,9 @@ pub enum Action {
     Solve,
     /// Start typing a name to save the lab's scenario under.
     BeginSave,
+    /// Start typing a category for the selected transaction (`true`: for
+    /// every row with the same counterparty).
+    BeginCategorise(bool),
     /// The worker saved a scenario (`path` is none for the in-memory demo).
     ScenarioSaved {
         /// Its name.

@@ -75,6 +75,9 @@ pub enum Mode {
     EditFilter(String),
     /// Typing the name to save a scenario under.
     EditName(String),
+    /// Typing a category for the selected transaction (every row like it
+    /// when the flag is set).
+    EditCategory(String, bool),
 }
 
 /// A credit policy value with where it came from.

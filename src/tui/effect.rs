@@ -23,6 +23,15 @@ pub enum Effect {
         /// The scenario, or none for the baseline only.
         scenario: Option<Scenario>,
     },
+    /// Set a transaction's category (with `like_all`, every row like it).
+    Categorise {
+        /// The transaction as shown.
+        transaction: crate::engine::book::Transaction,
+        /// The new category.
+        category: String,
+        /// Every row of the account with the same counterparty.
+        like_all: bool,
+    },
     /// Save a scenario under a name.
     SaveScenario {
         /// File name without `.toml`.

@@ -252,6 +252,22 @@ pub fn screen(s: Screen) -> Vec<Binding> {
                 "筛选",
                 true,
             ));
+            v.push(b(
+                &[KeyCode::Char('c')],
+                "c",
+                Action::BeginCategorise(false),
+                "set the category",
+                "设置分类",
+                true,
+            ));
+            v.push(b(
+                &[KeyCode::Char('C')],
+                "C",
+                Action::BeginCategorise(true),
+                "set it for every row like this",
+                "同一对方全部设置",
+                false,
+            ));
             v
         }
     }
@@ -292,13 +308,15 @@ fn key(app: &App, k: &KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.mode {
-        Mode::EditValue(_) | Mode::EditFilter(_) | Mode::EditName(_) => match k.code {
-            KeyCode::Enter => Some(Action::CommitEdit),
-            KeyCode::Esc => Some(Action::CancelEdit),
-            KeyCode::Backspace => Some(Action::EditBackspace),
-            KeyCode::Char(c) => Some(Action::EditChar(c)),
-            _ => None,
-        },
+        Mode::EditValue(_) | Mode::EditFilter(_) | Mode::EditName(_) | Mode::EditCategory(..) => {
+            match k.code {
+                KeyCode::Enter => Some(Action::CommitEdit),
+                KeyCode::Esc => Some(Action::CancelEdit),
+                KeyCode::Backspace => Some(Action::EditBackspace),
+                KeyCode::Char(c) => Some(Action::EditChar(c)),
+                _ => None,
+            }
+        }
         Mode::Help => match k.code {
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => Some(Action::ToggleHelp),
             _ => None,

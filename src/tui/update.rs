@@ -134,7 +134,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::EditChar(c) => {
-            if let Mode::EditValue(b) | Mode::EditFilter(b) | Mode::EditName(b) = &mut app.mode {
+            if let Mode::EditValue(b)
+            | Mode::EditFilter(b)
+            | Mode::EditName(b)
+            | Mode::EditCategory(b, _) = &mut app.mode
+            {
                 b.push(c);
             }
             if let Mode::EditFilter(b) = &app.mode {
@@ -144,7 +148,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::EditBackspace => {
-            if let Mode::EditValue(b) | Mode::EditFilter(b) | Mode::EditName(b) = &mut app.mode {
+            if let Mode::EditValue(b)
+            | Mode::EditFilter(b)
+            | Mode::EditName(b)
+            | Mode::EditCategory(b, _) = &mut app.mode
+            {
                 b.pop();
             }
             if let Mode::EditFilter(b) = &app.mode {
@@ -183,6 +191,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Mode::EditFilter(text) => {
                     app.filter = text;
                     Vec::new()
+                }
+                Mode::EditCategory(text, like_all) => {
+                    let selected = app
+                        .filtered_transactions()
+                        .get(app.selected)
+                        .map(|t| (*t).clone());
+                    match selected {
+                        Some(transaction) => {
+                            app.busy = true;
+                            vec![Effect::Categorise {
+                                transaction,
+                                category: text.trim().to_string(),
+                                like_all,
+                            }]
+                        }
+                        None => Vec::new(),
+                    }
                 }
                 Mode::EditName(text) => {
                     let name = text.trim().to_string();
@@ -238,6 +263,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 .active
                 .and_then(|i| app.view.as_ref().map(|v| v.scenarios[i].1.clone()));
             project(app)
+        }
+        Action::BeginCategorise(like_all) => {
+            if app.screen == Screen::Transactions {
+                if let Some(t) = app.filtered_transactions().get(app.selected) {
+                    app.mode = Mode::EditCategory(t.category.clone(), like_all);
+                }
+            }
+            Vec::new()
         }
         Action::BeginSave => {
             match (&app.lab, app.scenario_name()) {

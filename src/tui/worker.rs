@@ -28,9 +28,28 @@ pub enum Source {
     Book(PathBuf),
 }
 
+type Opened = (Store, String, Vec<(String, Scenario)>);
+
 /// Loads the book and its saved scenarios.
 pub fn load(source: &Source, as_of: NaiveDate, horizon: u32) -> Result<BookView, String> {
-    let (store, title, scenarios) = match source {
+    let (store, title, scenarios) = open(source)?;
+    view_of(&store, title, scenarios, as_of, horizon)
+}
+
+fn view_of(
+    store: &Store,
+    title: String,
+    scenarios: Vec<(String, Scenario)>,
+    as_of: NaiveDate,
+    horizon: u32,
+) -> Result<BookView, String> {
+    let book = store.load_book().map_err(|e| e.to_string())?;
+    Ok(BookView::new(title, book, scenarios, as_of, horizon))
+}
+
+/// Opens the store of a source, with the title and the saved scenarios.
+fn open(source: &Source) -> Result<Opened, String> {
+    Ok(match source {
         Source::Demo => {
             let store = crate::demo::load().map_err(|e| e.to_string())?;
             let mut list = Vec::new();
@@ -73,14 +92,16 @@ pub fn load(source: &Source, as_of: NaiveDate, horizon: u32) -> Result<BookView,
             }
             (store, path.display().to_string(), list)
         }
-    };
-    let book = store.load_book().map_err(|e| e.to_string())?;
-    Ok(BookView::new(title, book, scenarios, as_of, horizon))
+    })
 }
 
 /// The worker loop: runs until the UI drops its sender.
 pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<Action>) {
     let mut book: Option<Book> = None;
+    let mut opened: Option<Opened> = None;
+    // A reload after an edit answers as generation 0: it refreshes the
+    // baseline and never overrides a newer scenario run.
+    let generation_of_reload = 0;
     let mut as_of = NaiveDate::default();
     let mut horizon = 90;
     while let Ok(first) = effects.recv() {
@@ -98,25 +119,48 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                     generation,
                     as_of: day,
                     horizon: days,
-                } => match load(&source, day, days) {
-                    Ok(view) => {
-                        as_of = day;
-                        horizon = days;
-                        let b = view.book.clone();
-                        let baseline =
-                            project(&Request::new(&b, &Scenario::default(), as_of, horizon));
-                        book = Some(b);
-                        let _ = actions.send(Action::BookLoaded(Box::new(view)));
-                        match baseline {
-                            Ok(p) => Action::ProjectionComputed {
+                } => {
+                    as_of = day;
+                    horizon = days;
+                    match open(&source) {
+                        Ok((st, title, scenarios)) => {
+                            let reply = publish(
+                                &st,
+                                title.clone(),
+                                scenarios.clone(),
                                 generation,
-                                baseline: Some(Box::new(p)),
-                                scenario: None,
-                            },
+                                as_of,
+                                horizon,
+                                &actions,
+                                &mut book,
+                            );
+                            opened = Some((st, title, scenarios));
+                            reply
+                        }
+                        Err(e) => Action::WorkerFailed(e),
+                    }
+                }
+                Effect::Categorise {
+                    transaction,
+                    category,
+                    like_all,
+                } => match opened.as_mut() {
+                    None => continue,
+                    Some((st, title, scenarios)) => {
+                        match st.set_category(&transaction, &category, like_all) {
+                            Ok(_) => publish(
+                                st,
+                                title.clone(),
+                                scenarios.clone(),
+                                generation_of_reload,
+                                as_of,
+                                horizon,
+                                &actions,
+                                &mut book,
+                            ),
                             Err(e) => Action::WorkerFailed(e.to_string()),
                         }
                     }
-                    Err(e) => Action::WorkerFailed(e),
                 },
                 Effect::Project { .. } if Some(i) != newest_project => continue,
                 Effect::Project {
@@ -192,5 +236,36 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                 return;
             }
         }
+    }
+}
+
+/// Sends the loaded book, projects the baseline and returns that answer.
+#[allow(clippy::too_many_arguments)]
+fn publish(
+    store: &Store,
+    title: String,
+    scenarios: Vec<(String, Scenario)>,
+    generation: u64,
+    as_of: NaiveDate,
+    horizon: u32,
+    actions: &UnboundedSender<Action>,
+    book: &mut Option<Book>,
+) -> Action {
+    match view_of(store, title, scenarios, as_of, horizon) {
+        Ok(view) => {
+            let b = view.book.clone();
+            let baseline = project(&Request::new(&b, &Scenario::default(), as_of, horizon));
+            *book = Some(b);
+            let _ = actions.send(Action::BookLoaded(Box::new(view)));
+            match baseline {
+                Ok(p) => Action::ProjectionComputed {
+                    generation,
+                    baseline: Some(Box::new(p)),
+                    scenario: None,
+                },
+                Err(e) => Action::WorkerFailed(e.to_string()),
+            }
+        }
+        Err(e) => Action::WorkerFailed(e),
     }
 }

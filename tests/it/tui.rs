@@ -51,6 +51,7 @@ fn settle(app: &mut App, effects: Vec<Effect>) {
                     scenario: p,
                 }
             }
+            Effect::Categorise { .. } => continue,
             Effect::SaveScenario { name, scenario } => Action::ScenarioSaved {
                 name,
                 scenario: Box::new(scenario),
@@ -430,6 +431,100 @@ fn the_worker_saves_scenarios_beside_the_book() {
             .map(|(n, _)| n.as_str())
             .collect::<Vec<_>>(),
         ["双十一 plan"]
+    );
+    drop(tx);
+    worker.join().unwrap();
+}
+
+/// Categorising in the transactions screen: `C` on a JD payout marks every
+/// payout from JD as sales, in the book; the book reloads with them, and a
+/// promotion without a baseline can now derive it from that history.
+#[test]
+fn categorising_every_row_like_this_updates_the_book() {
+    use ebb::engine::import;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut store = ebb::store::Store::open(&db).unwrap();
+    let mut csv = String::from("date,description,amount,counterparty\n");
+    for d in ["2026-09-01", "2026-09-08", "2026-09-15", "2026-10-13"] {
+        csv.push_str(&format!("{d},payout,9000,JD\n{d},coffee,-20,Cafe\n"));
+    }
+    let parsed = import::parse("bank.csv", csv.as_bytes(), &Default::default()).unwrap();
+    let req = ebb::store::ImportRequest {
+        file: "bank.csv",
+        hash: "h",
+        account: Some("bank"),
+        skip_bad_rows: false,
+        dry_run: false,
+        now: "t",
+    };
+    store.import(&parsed, &req).unwrap();
+    drop(store);
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let worker =
+        std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db.clone()), rx, out));
+    let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
+    let mut pump = |app: &mut App, fx: Vec<Effect>, replies: usize| {
+        for e in fx {
+            tx.send(e).unwrap();
+        }
+        for _ in 0..replies {
+            let a = answers.blocking_recv().unwrap();
+            for e in update(app, a) {
+                tx.send(e).unwrap();
+            }
+        }
+    };
+    let fx = update(&mut app, Action::Start);
+    pump(&mut app, fx, 2);
+    update(&mut app, Action::GoTo(Screen::Transactions));
+    let row = app
+        .filtered_transactions()
+        .iter()
+        .position(|t| t.counterparty == "JD")
+        .unwrap();
+    app.selected = row;
+    update(&mut app, Action::BeginCategorise(true));
+    for c in "sales".chars() {
+        update(&mut app, Action::EditChar(c));
+    }
+    let fx = update(&mut app, Action::CommitEdit);
+    assert!(matches!(
+        &fx[..],
+        [Effect::Categorise { like_all: true, .. }]
+    ));
+    pump(&mut app, fx, 2);
+    let book = &app.view.as_ref().unwrap().book;
+    let cats: Vec<(&str, &str)> = book
+        .transactions
+        .iter()
+        .map(|t| (t.counterparty.as_str(), t.category.as_str()))
+        .collect();
+    assert_eq!(
+        cats.iter().filter(|c| **c == ("JD", "sales")).count(),
+        4,
+        "{cats:?}"
+    );
+    assert!(cats.iter().all(|c| c.0 != "Cafe" || c.1.is_empty()));
+    // 36000 of sales in the 90 days to 10-20: baseline 400.00 a day.
+    let sc = ebb::engine::scenario::ScenarioFile::parse(
+        "p.toml",
+        "[[promotion]]\nstart = \"2026-11-01\"\nend = \"2026-11-01\"\n",
+    )
+    .unwrap()
+    .scenario()
+    .unwrap();
+    let p = project(&Request::new(book, &sc, demo::as_of(), 20)).unwrap();
+    assert_eq!(
+        p.days
+            .iter()
+            .find(|d| d.date.to_string() == "2026-11-01")
+            .unwrap()
+            .inflow
+            .to_string(),
+        "400.00"
     );
     drop(tx);
     worker.join().unwrap();

@@ -103,6 +103,25 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
                 t.dim(),
             ),
         ]),
+        (Mode::EditCategory(b, all), _) => Line::from(vec![
+            Span::styled(
+                if *all {
+                    app.lang
+                        .t("category for every row like this: ", "同一对方全部设为：")
+                } else {
+                    app.lang.t("category: ", "分类：")
+                },
+                t.key(),
+            ),
+            Span::raw(format!("{b}▏")),
+            Span::styled(
+                app.lang.t(
+                    "  e.g. sales, rent, payroll, transfer · Enter to save, Esc to cancel",
+                    "  例如 sales、rent、payroll、transfer · 回车保存，Esc 取消",
+                ),
+                t.dim(),
+            ),
+        ]),
         (Mode::EditName(b), status) => Line::from(vec![
             Span::styled(app.lang.t("save as: ", "另存为："), t.key()),
             Span::raw(format!("{b}▏")),
