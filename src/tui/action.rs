@@ -50,6 +50,20 @@ pub enum Action {
     Solve,
     /// Start typing a name to save the lab's scenario under.
     BeginSave,
+    /// Start typing the path of a statement to import.
+    BeginPath,
+    /// Preview the selected inbox file.
+    PreviewSelected,
+    /// Import the previewed file (`true`: skip its bad rows).
+    ConfirmImport(bool),
+    /// Undo the newest import.
+    UndoLastImport,
+    /// The worker previewed an import.
+    ImportPreviewed(Box<crate::tui::app::ImportPreview>),
+    /// The worker imported a file.
+    ImportFinished(Box<crate::store::ImportReport>),
+    /// The worker undid an import: (id, transactions removed, bills removed).
+    ImportUndone(i64, u64, u64),
     /// Start typing a category for the selected transaction (`true`: for
     /// every row with the same counterparty).
     BeginCategorise(bool),
@@ -64,8 +78,8 @@ pub enum Action {
     },
     /// Reload the book from disk.
     Reload,
-    /// The terminal was resized: draw again.
-    Resized,
+    /// The terminal was resized to this many columns: draw again.
+    Resized(u16),
     /// The worker loaded the book.
     BookLoaded(Box<BookView>),
     /// The worker finished a projection.

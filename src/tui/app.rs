@@ -26,15 +26,18 @@ pub enum Screen {
     Credit,
     /// Transactions.
     Transactions,
+    /// Importing statements.
+    Import,
 }
 
 impl Screen {
     /// Tab order.
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Dashboard,
         Screen::Lab,
         Screen::Credit,
         Screen::Transactions,
+        Screen::Import,
     ];
 
     /// Tab title.
@@ -44,6 +47,27 @@ impl Screen {
             Screen::Lab => l.t("Scenario lab", "情景实验"),
             Screen::Credit => l.t("Credit", "信用账户"),
             Screen::Transactions => l.t("Transactions", "交易"),
+            Screen::Import => l.t("Import", "导入"),
+        }
+    }
+
+    /// A short tab title for narrow terminals.
+    pub fn short(self, l: Lang) -> &'static str {
+        match self {
+            Screen::Dashboard => l.t("Home", "总览"),
+            Screen::Lab => l.t("Lab", "情景"),
+            Screen::Credit => l.t("Credit", "信用"),
+            Screen::Transactions => l.t("Txns", "交易"),
+            Screen::Import => l.t("Import", "导入"),
+        }
+    }
+
+    /// The tab title that fits a terminal `width` columns wide.
+    pub fn tab_title(self, l: Lang, width: u16) -> &'static str {
+        if width < 100 {
+            self.short(l)
+        } else {
+            self.title(l)
         }
     }
 
@@ -78,6 +102,8 @@ pub enum Mode {
     /// Typing a category for the selected transaction (every row like it
     /// when the flag is set).
     EditCategory(String, bool),
+    /// Typing the path of a statement to import.
+    EditPath(String),
 }
 
 /// A credit policy value with where it came from.
@@ -119,6 +145,23 @@ pub struct BookView {
     pub as_of: NaiveDate,
     /// Days projected.
     pub horizon: u32,
+    /// Statement files waiting in `inbox/` beside the book.
+    pub inbox: Vec<std::path::PathBuf>,
+    /// The import log, newest first.
+    pub imports: Vec<crate::store::ImportLog>,
+}
+
+/// What importing a file would do (a dry run), shown before confirming.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportPreview {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// The report of the dry run, or why the file cannot be imported.
+    pub report: Result<crate::store::ImportReport, String>,
+    /// The first rows as parsed: (date, account, amount, description).
+    pub sample: Vec<(NaiveDate, String, Money, String)>,
+    /// Bad rows, with file, line, column, value and reason.
+    pub errors: Vec<String>,
 }
 
 impl BookView {
@@ -167,6 +210,8 @@ impl BookView {
             credit,
             as_of,
             horizon,
+            inbox: Vec::new(),
+            imports: Vec::new(),
         }
     }
 }
@@ -614,8 +659,12 @@ pub struct App {
     pub solved: Option<(Option<Money>, Option<Money>)>,
     /// A message for the status line.
     pub status: Option<String>,
+    /// The import being previewed.
+    pub preview: Option<ImportPreview>,
     /// Time to go.
     pub quit: bool,
+    /// Terminal width in columns (layout choices and mouse hit-tests).
+    pub width: u16,
 }
 
 impl App {
@@ -639,7 +688,9 @@ impl App {
             busy: false,
             solved: None,
             status: None,
+            preview: None,
             quit: false,
+            width: 120,
         }
     }
 

@@ -32,6 +32,23 @@ pub enum Effect {
         /// Every row of the account with the same counterparty.
         like_all: bool,
     },
+    /// Parse a statement and dry-run its import.
+    PreviewImport {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// Import a statement.
+    Import {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Import the good rows when some are bad.
+        skip_bad_rows: bool,
+    },
+    /// Undo an import.
+    UndoImport {
+        /// Its id in the import log.
+        id: i64,
+    },
     /// Save a scenario under a name.
     SaveScenario {
         /// File name without `.toml`.

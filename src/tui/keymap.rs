@@ -122,6 +122,14 @@ pub fn global() -> Vec<Binding> {
             false,
         ),
         b(
+            &[KeyCode::Char('5')],
+            "5",
+            Action::GoTo(Screen::Import),
+            "import",
+            "导入",
+            false,
+        ),
+        b(
             &[KeyCode::Char('s')],
             "s",
             Action::CycleScenario,
@@ -242,6 +250,52 @@ pub fn screen(s: Screen) -> Vec<Binding> {
             v
         }
         Screen::Credit => nav(),
+        Screen::Import => {
+            let mut v = nav();
+            v.extend([
+                b(
+                    &[KeyCode::Enter],
+                    "Enter",
+                    Action::PreviewSelected,
+                    "preview the selected file",
+                    "预览所选文件",
+                    true,
+                ),
+                b(
+                    &[KeyCode::Char('p')],
+                    "p",
+                    Action::BeginPath,
+                    "type a file's path",
+                    "输入文件路径",
+                    true,
+                ),
+                b(
+                    &[KeyCode::Char('y')],
+                    "y",
+                    Action::ConfirmImport(false),
+                    "import the previewed file",
+                    "导入预览的文件",
+                    true,
+                ),
+                b(
+                    &[KeyCode::Char('Y')],
+                    "Y",
+                    Action::ConfirmImport(true),
+                    "import it, skipping bad rows",
+                    "导入并跳过错误行",
+                    false,
+                ),
+                b(
+                    &[KeyCode::Char('u')],
+                    "u",
+                    Action::UndoLastImport,
+                    "undo the newest import",
+                    "撤销最近一次导入",
+                    true,
+                ),
+            ]);
+            v
+        }
         Screen::Transactions => {
             let mut v = nav();
             v.push(b(
@@ -277,7 +331,7 @@ pub fn screen(s: Screen) -> Vec<Binding> {
 pub fn action_for(app: &App, ev: &Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => key(app, k),
-        Event::Resize(..) => Some(Action::Resized),
+        Event::Resize(w, _) => Some(Action::Resized(*w)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::SelectNext),
             MouseEventKind::ScrollUp => Some(Action::SelectPrev),
@@ -294,7 +348,7 @@ pub fn action_for(app: &App, ev: &Event) -> Option<Action> {
 fn tab_at(app: &App, column: u16) -> Option<Screen> {
     let mut x = crate::tui::view::TABS_X;
     for s in Screen::ALL {
-        let w = unicode_width::UnicodeWidthStr::width(s.title(app.lang)) as u16 + 3;
+        let w = unicode_width::UnicodeWidthStr::width(s.tab_title(app.lang, app.width)) as u16 + 3;
         if column >= x && column < x + w {
             return Some(s);
         }
@@ -308,15 +362,17 @@ fn key(app: &App, k: &KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.mode {
-        Mode::EditValue(_) | Mode::EditFilter(_) | Mode::EditName(_) | Mode::EditCategory(..) => {
-            match k.code {
-                KeyCode::Enter => Some(Action::CommitEdit),
-                KeyCode::Esc => Some(Action::CancelEdit),
-                KeyCode::Backspace => Some(Action::EditBackspace),
-                KeyCode::Char(c) => Some(Action::EditChar(c)),
-                _ => None,
-            }
-        }
+        Mode::EditValue(_)
+        | Mode::EditFilter(_)
+        | Mode::EditName(_)
+        | Mode::EditCategory(..)
+        | Mode::EditPath(_) => match k.code {
+            KeyCode::Enter => Some(Action::CommitEdit),
+            KeyCode::Esc => Some(Action::CancelEdit),
+            KeyCode::Backspace => Some(Action::EditBackspace),
+            KeyCode::Char(c) => Some(Action::EditChar(c)),
+            _ => None,
+        },
         Mode::Help => match k.code {
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => Some(Action::ToggleHelp),
             _ => None,

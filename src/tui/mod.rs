@@ -42,6 +42,7 @@ pub fn run(
     let mut app = App::new(as_of, lang, theme::Theme::from_env());
     app.active = scenario;
     let mut terminal = ratatui::init();
+    app.width = terminal.size().map_or(120, |s| s.width);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

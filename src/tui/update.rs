@@ -23,6 +23,7 @@ fn rows(app: &App) -> usize {
         Screen::Lab => Param::ALL.len(),
         Screen::Credit => app.view.as_ref().map_or(0, |v| v.credit.len()),
         Screen::Transactions => app.filtered_transactions().len(),
+        Screen::Import => app.view.as_ref().map_or(0, |v| v.inbox.len()),
         Screen::Dashboard => 0,
     }
 }
@@ -42,6 +43,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Quit => {
             match app.mode {
+                Mode::Normal if app.preview.is_some() && app.screen == Screen::Import => {
+                    app.preview = None
+                }
                 Mode::Normal => app.quit = true,
                 _ => app.mode = Mode::Normal,
             }
@@ -58,7 +62,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Normal;
             Vec::new()
         }
-        Action::Resized => Vec::new(),
+        Action::Resized(w) => {
+            app.width = w;
+            Vec::new()
+        }
         Action::ToggleHelp => {
             app.mode = if app.mode == Mode::Help {
                 Mode::Normal
@@ -192,6 +199,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.filter = text;
                     Vec::new()
                 }
+                Mode::EditPath(text) => {
+                    let path = std::path::PathBuf::from(shellish(text.trim()));
+                    app.busy = true;
+                    vec![Effect::PreviewImport { path }]
+                }
                 Mode::EditCategory(text, like_all) => {
                     let selected = app
                         .filtered_transactions()
@@ -270,6 +282,76 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.mode = Mode::EditCategory(t.category.clone(), like_all);
                 }
             }
+            Vec::new()
+        }
+        Action::BeginPath => {
+            if app.screen == Screen::Import {
+                app.mode = Mode::EditPath(String::new());
+            }
+            Vec::new()
+        }
+        Action::PreviewSelected => {
+            match app.view.as_ref().and_then(|v| v.inbox.get(app.selected)) {
+                Some(path) => {
+                    app.busy = true;
+                    vec![Effect::PreviewImport { path: path.clone() }]
+                }
+                None => Vec::new(),
+            }
+        }
+        Action::ConfirmImport(skip_bad_rows) => match &app.preview {
+            Some(p) if p.report.is_ok() => {
+                if !p.errors.is_empty() && !skip_bad_rows {
+                    app.status = Some(app.lang.t("This file has bad rows: fix them, or press Y to import the good ones", "文件有错误行：请修正，或按 Y 只导入正确的行").into());
+                    return Vec::new();
+                }
+                app.busy = true;
+                vec![Effect::Import {
+                    path: p.path.clone(),
+                    skip_bad_rows,
+                }]
+            }
+            _ => Vec::new(),
+        },
+        Action::UndoLastImport => match app.view.as_ref().and_then(|v| v.imports.first()) {
+            Some(log) => {
+                app.busy = true;
+                vec![Effect::UndoImport { id: log.id }]
+            }
+            None => {
+                app.status = Some(app.lang.t("Nothing to undo", "没有可撤销的导入").into());
+                Vec::new()
+            }
+        },
+        Action::ImportPreviewed(p) => {
+            app.busy = false;
+            app.preview = Some(*p);
+            Vec::new()
+        }
+        Action::ImportFinished(r) => {
+            app.busy = false;
+            app.preview = None;
+            app.status = Some(format!(
+                "{}: {} {}, {} {}{}",
+                r.file,
+                r.added,
+                app.lang.t("added", "笔已导入"),
+                r.duplicates,
+                app.lang.t("already in the book", "笔已存在"),
+                r.import_id
+                    .map(|id| format!(" (import {id}; u {})", app.lang.t("undoes it", "可撤销")))
+                    .unwrap_or_default()
+            ));
+            Vec::new()
+        }
+        Action::ImportUndone(id, t, b) => {
+            app.busy = false;
+            app.status = Some(format!(
+                "{} {id}: {t} {} {b} {}",
+                app.lang.t("Undid import", "已撤销导入"),
+                app.lang.t("transactions and", "笔交易和"),
+                app.lang.t("bills removed", "张账单")
+            ));
             Vec::new()
         }
         Action::BeginSave => {
@@ -384,6 +466,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.status = Some(msg);
             Vec::new()
         }
+    }
+}
+
+/// `~/x` → the home directory's `x`; surrounding quotes are dropped (paths
+/// pasted from a file manager often carry them).
+fn shellish(p: &str) -> String {
+    let p = p.trim_matches(|c| c == '"' || c == '\'');
+    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest).display().to_string(),
+        _ => p.to_string(),
     }
 }
 

@@ -33,7 +33,175 @@ type Opened = (Store, String, Vec<(String, Scenario)>);
 /// Loads the book and its saved scenarios.
 pub fn load(source: &Source, as_of: NaiveDate, horizon: u32) -> Result<BookView, String> {
     let (store, title, scenarios) = open(source)?;
-    view_of(&store, title, scenarios, as_of, horizon)
+    view_of(&store, title, scenarios, as_of, horizon).map(|v| with_imports(v, &store, source))
+}
+
+/// The folder beside the book where statements wait to be imported.
+pub fn inbox_dir(source: &Source) -> Option<PathBuf> {
+    match source {
+        Source::Demo => None,
+        Source::Book(db) => Some(
+            db.parent()
+                .map(|p| p.join("inbox"))
+                .unwrap_or_else(|| PathBuf::from("inbox")),
+        ),
+    }
+}
+
+fn with_imports(mut view: BookView, store: &Store, source: &Source) -> BookView {
+    if let Some(dir) = inbox_dir(source)
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("csv") || x.eq_ignore_ascii_case("txt"))
+            })
+            .collect();
+        files.sort();
+        view.inbox = files;
+    }
+    view.imports = store
+        .imports()
+        .map(|mut v| {
+            v.reverse();
+            v
+        })
+        .unwrap_or_default();
+    view
+}
+
+/// User profiles from `profiles/` beside the book.
+fn user_profiles(source: &Source) -> Vec<crate::engine::import::profile::Profile> {
+    let Source::Book(db) = source else {
+        return Vec::new();
+    };
+    let dir = db.parent().map(|p| p.join("profiles")).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| {
+            std::fs::read_to_string(f).ok().and_then(|t| {
+                crate::engine::import::profile::Profile::from_toml(&f.display().to_string(), &t)
+                    .ok()
+            })
+        })
+        .collect()
+}
+
+/// Parses and imports a file (or rolls back with `dry_run`).
+fn import_file(
+    store: &mut Store,
+    source: &Source,
+    path: &std::path::Path,
+    skip_bad_rows: bool,
+    dry_run: bool,
+) -> Result<
+    (
+        crate::store::ImportReport,
+        crate::engine::import::ParsedFile,
+    ),
+    String,
+> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let opts = crate::engine::import::ParseOptions {
+        user_profiles: user_profiles(source),
+        ..Default::default()
+    };
+    let parsed = crate::engine::import::parse(&name, &bytes, &opts).map_err(|e| e.to_string())?;
+    let hash = crate::store::sha256_hex(&bytes);
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    // A file in ebb's own format names no account: the dashboard uses the
+    // file's name (inbox/icbc-8866.csv → icbc-8866), shown in the preview.
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let account = if parsed.account.is_none()
+        && matches!(
+            parsed.content,
+            crate::engine::import::Content::Transactions(_)
+        ) {
+        stem.as_deref()
+    } else {
+        None
+    };
+    let req = crate::store::ImportRequest {
+        file: &name,
+        hash: &hash,
+        account,
+        skip_bad_rows,
+        dry_run,
+        now: &now,
+    };
+    match store.import(&parsed, &req) {
+        Ok(r) => Ok((r, parsed)),
+        Err(crate::store::StoreError::BadRows(errs)) => Err(format!(
+            "{name}: {} bad row(s); press Y to import the good rows, or fix the file",
+            errs.len()
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A dry run of importing `path`, with the first rows and every bad row.
+fn preview(
+    store: &mut Store,
+    source: &Source,
+    path: &std::path::Path,
+) -> crate::tui::app::ImportPreview {
+    use crate::engine::import::Content;
+    match import_file(store, source, path, true, true) {
+        Ok((report, parsed)) => {
+            let default = report.account.clone();
+            let sample = match &parsed.content {
+                Content::Transactions(t) => t
+                    .iter()
+                    .take(8)
+                    .map(|r| {
+                        (
+                            r.date,
+                            r.account
+                                .as_ref()
+                                .map_or(default.clone(), |a| a.name.clone()),
+                            r.amount,
+                            r.description.clone(),
+                        )
+                    })
+                    .collect(),
+                Content::Bills(b) => b
+                    .iter()
+                    .take(8)
+                    .map(|(_, b)| {
+                        (
+                            b.due_date,
+                            b.account.clone(),
+                            b.amount_due,
+                            format!("bill, paid {}", b.paid),
+                        )
+                    })
+                    .collect(),
+            };
+            crate::tui::app::ImportPreview {
+                path: path.to_path_buf(),
+                report: Ok(report),
+                sample,
+                errors: parsed.errors.iter().map(ToString::to_string).collect(),
+            }
+        }
+        Err(e) => crate::tui::app::ImportPreview {
+            path: path.to_path_buf(),
+            report: Err(e),
+            sample: Vec::new(),
+            errors: Vec::new(),
+        },
+    }
 }
 
 fn view_of(
@@ -133,6 +301,7 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                                 horizon,
                                 &actions,
                                 &mut book,
+                                &source,
                             );
                             opened = Some((st, title, scenarios));
                             reply
@@ -157,6 +326,7 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                                 horizon,
                                 &actions,
                                 &mut book,
+                                &source,
                             ),
                             Err(e) => Action::WorkerFailed(e.to_string()),
                         }
@@ -184,6 +354,57 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                         },
                     }
                 }
+                Effect::PreviewImport { path } => match opened.as_mut() {
+                    None => continue,
+                    Some((st, _, _)) => {
+                        Action::ImportPreviewed(Box::new(preview(st, &source, &path)))
+                    }
+                },
+                Effect::Import {
+                    path,
+                    skip_bad_rows,
+                } => match opened.as_mut() {
+                    None => continue,
+                    Some((st, title, scenarios)) => {
+                        match import_file(st, &source, &path, skip_bad_rows, false) {
+                            Ok((report, _)) => {
+                                let _ = actions.send(Action::ImportFinished(Box::new(report)));
+                                publish(
+                                    st,
+                                    title.clone(),
+                                    scenarios.clone(),
+                                    generation_of_reload,
+                                    as_of,
+                                    horizon,
+                                    &actions,
+                                    &mut book,
+                                    &source,
+                                )
+                            }
+                            Err(e) => Action::WorkerFailed(e),
+                        }
+                    }
+                },
+                Effect::UndoImport { id } => match opened.as_mut() {
+                    None => continue,
+                    Some((st, title, scenarios)) => match st.undo_import(id) {
+                        Ok((t, b)) => {
+                            let _ = actions.send(Action::ImportUndone(id, t, b));
+                            publish(
+                                st,
+                                title.clone(),
+                                scenarios.clone(),
+                                generation_of_reload,
+                                as_of,
+                                horizon,
+                                &actions,
+                                &mut book,
+                                &source,
+                            )
+                        }
+                        Err(e) => Action::WorkerFailed(e.to_string()),
+                    },
+                },
                 Effect::SaveScenario { name, scenario } => match &source {
                     Source::Demo => Action::ScenarioSaved {
                         name,
@@ -250,8 +471,9 @@ fn publish(
     horizon: u32,
     actions: &UnboundedSender<Action>,
     book: &mut Option<Book>,
+    source: &Source,
 ) -> Action {
-    match view_of(store, title, scenarios, as_of, horizon) {
+    match view_of(store, title, scenarios, as_of, horizon).map(|v| with_imports(v, store, source)) {
         Ok(view) => {
             let b = view.book.clone();
             let baseline = project(&Request::new(&b, &Scenario::default(), as_of, horizon));

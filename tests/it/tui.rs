@@ -51,6 +51,9 @@ fn settle(app: &mut App, effects: Vec<Effect>) {
                     scenario: p,
                 }
             }
+            Effect::PreviewImport { .. } | Effect::Import { .. } | Effect::UndoImport { .. } => {
+                continue;
+            }
             Effect::Categorise { .. } => continue,
             Effect::SaveScenario { name, scenario } => Action::ScenarioSaved {
                 name,
@@ -526,6 +529,87 @@ fn categorising_every_row_like_this_updates_the_book() {
             .to_string(),
         "400.00"
     );
+    drop(tx);
+    worker.join().unwrap();
+}
+
+/// The import screen's flow through the real worker: a file in inbox/ is
+/// previewed (a dry run: nothing written), imported, and undone.
+#[test]
+fn import_screen_previews_imports_and_undoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
+    std::fs::copy(
+        crate::common::fixture("statements/cmb/example-cmb-debit-records.csv"),
+        dir.path().join("inbox/cmb.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("inbox/petty-cash.csv"),
+        "date,description,amount\n2026-10-01,float,500\n2026-10-02,stamps,-12x\n",
+    )
+    .unwrap();
+    drop(ebb::store::Store::open(&db).unwrap());
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let db2 = db.clone();
+    let worker = std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db2), rx, out));
+    let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
+    let mut step = |app: &mut App, fx: Vec<Effect>, replies: usize| {
+        for e in fx {
+            tx.send(e).unwrap();
+        }
+        for _ in 0..replies {
+            let a = answers.blocking_recv().unwrap();
+            for e in update(app, a) {
+                tx.send(e).unwrap();
+            }
+        }
+    };
+    let fx = update(&mut app, Action::Start);
+    step(&mut app, fx, 2);
+    let fx = update(&mut app, Action::GoTo(Screen::Import));
+    step(&mut app, fx, 0);
+    assert_eq!(app.view.as_ref().unwrap().inbox.len(), 2);
+    let fx = update(&mut app, Action::PreviewSelected);
+    step(&mut app, fx, 1);
+    let p = app.preview.clone().unwrap();
+    let r = p.report.as_ref().unwrap();
+    assert_eq!(
+        (r.profile.as_str(), r.account.as_str(), r.added),
+        ("cmb-debit", "cmb", 5)
+    );
+    assert_eq!(p.sample.len(), 5);
+    let count = || {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM transactions", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(count(), 0, "a preview writes nothing");
+    let fx = update(&mut app, Action::ConfirmImport(false));
+    step(&mut app, fx, 3); // finished, book reloaded, baseline
+    assert_eq!(count(), 5);
+    assert!(app.status.as_deref().unwrap().contains("5 added"));
+    assert_eq!(app.view.as_ref().unwrap().imports.len(), 1);
+    // The petty-cash file has a bad row: y refuses, Y imports the good one
+    // into an account named after the file.
+    app.selected = 1;
+    let fx = update(&mut app, Action::PreviewSelected);
+    step(&mut app, fx, 1);
+    assert_eq!(app.preview.as_ref().unwrap().errors.len(), 1);
+    assert!(update(&mut app, Action::ConfirmImport(false)).is_empty());
+    let fx = update(&mut app, Action::ConfirmImport(true));
+    step(&mut app, fx, 3);
+    assert_eq!(count(), 6);
+    let fx = update(&mut app, Action::UndoLastImport);
+    step(&mut app, fx, 3);
+    assert_eq!(count(), 5);
+    assert!(app.status.as_deref().unwrap().starts_with("Undid import 2"));
     drop(tx);
     worker.join().unwrap();
 }

@@ -6,6 +6,7 @@
 
 mod credit;
 pub(crate) mod dashboard;
+mod import;
 mod lab;
 mod transactions;
 
@@ -49,6 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Screen::Lab => lab::render(app, frame, body),
             Screen::Credit => credit::render(app, frame, body),
             Screen::Transactions => transactions::render(app, frame, body),
+            Screen::Import => import::render(app, frame, body),
         },
     }
     render_footer(app, frame, footer);
@@ -66,7 +68,10 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             t.dim()
         };
-        spans.push(Span::styled(format!(" {} ", s.title(app.lang)), style));
+        spans.push(Span::styled(
+            format!(" {} ", s.tab_title(app.lang, area.width)),
+            style,
+        ));
         spans.push(Span::raw(" "));
     }
     let scenario = app
@@ -119,6 +124,15 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
                     "  e.g. sales, rent, payroll, transfer · Enter to save, Esc to cancel",
                     "  例如 sales、rent、payroll、transfer · 回车保存，Esc 取消",
                 ),
+                t.dim(),
+            ),
+        ]),
+        (Mode::EditPath(b), _) => Line::from(vec![
+            Span::styled(app.lang.t("file: ", "文件："), t.key()),
+            Span::raw(format!("{b}▏")),
+            Span::styled(
+                app.lang
+                    .t("  Enter to preview, Esc to cancel", "  回车预览，Esc 取消"),
                 t.dim(),
             ),
         ]),
