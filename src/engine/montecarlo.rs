@@ -49,6 +49,9 @@ pub enum MonteCarloError {
     /// Nothing to run.
     #[error("--runs must be at least 1")]
     NoRuns,
+    /// Stopped by the user.
+    #[error("Monte Carlo was cancelled")]
+    Cancelled,
 }
 
 /// Draws from a triangular distribution.
@@ -74,26 +77,21 @@ fn triangular(rng: &mut StdRng, min: Decimal, mode: Decimal, max: Decimal) -> De
 }
 
 /// One outcome.
+#[derive(Clone, Copy)]
 struct Outcome {
     overdue: bool,
     lock: bool,
     min_cash: Money,
 }
 
-fn one_run(
+/// One sampled run's outcome.
+fn outcome(
     book: &Book,
-    file: &ScenarioFile,
+    sc: &crate::engine::scenario::Scenario,
     as_of: chrono::NaiveDate,
     horizon: u32,
-    seed: u64,
-    i: u32,
 ) -> Result<Outcome, MonteCarloError> {
-    let mut rng = StdRng::seed_from_u64(seed ^ (u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-    let sc = file.resolve(&mut |p| match p {
-        Param::Point(v) => v,
-        Param::Range { min, mode, max } => triangular(&mut rng, min, mode, max),
-    })?;
-    let p = project(&Request::new(book, &sc, as_of, horizon))?;
+    let p = project(&Request::new(book, sc, as_of, horizon))?;
     let s = &p.summary;
     Ok(Outcome {
         overdue: s.overdue_bills > 0,
@@ -102,18 +100,25 @@ fn one_run(
     })
 }
 
-/// Runs `runs` sampled projections on all cores.
-pub fn run(
+/// A sampler: makes one run's scenario from that run's seeded generator.
+type Sampler<'a> =
+    dyn Fn(&mut StdRng) -> Result<crate::engine::scenario::Scenario, MonteCarloError> + Sync + 'a;
+
+/// Runs `runs` sampled projections on all cores; run `i` is seeded from
+/// `(seed, i)`. `progress` is told how many runs are done; false cancels.
+fn simulate(
     book: &Book,
-    file: &ScenarioFile,
     as_of: chrono::NaiveDate,
     horizon: u32,
     runs: u32,
     seed: u64,
+    sample: &Sampler<'_>,
+    progress: &(dyn Fn(u32) -> bool + Sync),
 ) -> Result<MonteCarlo, MonteCarloError> {
     if runs == 0 {
         return Err(MonteCarloError::NoRuns);
     }
+    let done = std::sync::atomic::AtomicU32::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(runs as usize)
@@ -121,11 +126,20 @@ pub fn run(
     let chunks: Vec<Result<Vec<Outcome>, MonteCarloError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
+                let done = &done;
                 s.spawn(move || {
-                    (0..runs)
-                        .filter(|i| *i as usize % threads == t)
-                        .map(|i| one_run(book, file, as_of, horizon, seed, i))
-                        .collect::<Result<Vec<_>, _>>()
+                    let mut out = Vec::new();
+                    for i in (0..runs).filter(|i| *i as usize % threads == t) {
+                        let mut rng = StdRng::seed_from_u64(
+                            seed ^ (u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+                        );
+                        out.push(outcome(book, &sample(&mut rng)?, as_of, horizon)?);
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if !progress(n) {
+                            return Err(MonteCarloError::Cancelled);
+                        }
+                    }
+                    Ok(out)
                 })
             })
             .collect();
@@ -158,6 +172,55 @@ pub fn run(
         min_cash_p50: pct(50),
         min_cash_p95: pct(95),
     })
+}
+
+/// Runs `runs` projections of a scenario file, its ranges sampled.
+pub fn run(
+    book: &Book,
+    file: &ScenarioFile,
+    as_of: chrono::NaiveDate,
+    horizon: u32,
+    runs: u32,
+    seed: u64,
+) -> Result<MonteCarlo, MonteCarloError> {
+    let sample = |rng: &mut StdRng| -> Result<crate::engine::scenario::Scenario, MonteCarloError> {
+        Ok(file.resolve(&mut |p| match p {
+            Param::Point(v) => v,
+            Param::Range { min, mode, max } => triangular(rng, min, mode, max),
+        })?)
+    };
+    simulate(book, as_of, horizon, runs, seed, &sample, &|_| true)
+}
+
+/// Stress-tests a point scenario (the lab's): each promotion's uplift is
+/// drawn between 0.5× and 1.2× its value (mode 1×), its payouts come 0–10
+/// days later (mode 0), its return rate between 0.8× and 1.5× (capped at
+/// 100%). `progress` is told how many runs are done; false cancels.
+pub fn stress(
+    book: &Book,
+    base: &crate::engine::scenario::Scenario,
+    as_of: chrono::NaiveDate,
+    horizon: u32,
+    runs: u32,
+    seed: u64,
+    progress: &(dyn Fn(u32) -> bool + Sync),
+) -> Result<MonteCarlo, MonteCarloError> {
+    use rust_decimal_macros::dec;
+    let sample = |rng: &mut StdRng| -> Result<crate::engine::scenario::Scenario, MonteCarloError> {
+        let mut sc = base.clone();
+        for p in &mut sc.promotions {
+            p.uplift = (p.uplift * triangular(rng, dec!(0.5), dec!(1), dec!(1.2))).round_dp(6);
+            let extra = triangular(rng, dec!(0), dec!(0), dec!(10)).round();
+            p.settlement_lag_days = p
+                .settlement_lag_days
+                .saturating_add(extra.to_u32().unwrap_or(0));
+            p.return_rate = (p.return_rate * triangular(rng, dec!(0.8), dec!(1), dec!(1.5)))
+                .min(Decimal::ONE)
+                .round_dp(6);
+        }
+        Ok(sc)
+    };
+    simulate(book, as_of, horizon, runs, seed, &sample, progress)
 }
 
 #[cfg(test)]

@@ -50,6 +50,22 @@ pub enum Action {
     Solve,
     /// Start typing a name to save the lab's scenario under.
     BeginSave,
+    /// Start (or cancel) a Monte Carlo stress test of the lab's scenario.
+    ToggleMonteCarlo,
+    /// Monte Carlo progress: runs done.
+    MonteCarloProgress {
+        /// Which request it answers.
+        generation: u64,
+        /// Runs done so far.
+        done: u32,
+    },
+    /// Monte Carlo finished (or failed, or was cancelled).
+    MonteCarloFinished {
+        /// Which request it answers.
+        generation: u64,
+        /// The statistics, or why there are none.
+        result: Result<crate::engine::montecarlo::MonteCarlo, String>,
+    },
     /// Start typing the path of a statement to import.
     BeginPath,
     /// Preview the selected inbox file.

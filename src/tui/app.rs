@@ -151,6 +151,21 @@ pub struct BookView {
     pub imports: Vec<crate::store::ImportLog>,
 }
 
+/// A Monte Carlo stress test in the lab.
+#[derive(Clone, Debug)]
+pub struct MonteCarloState {
+    /// The lab generation it was started for.
+    pub generation: u64,
+    /// Runs done.
+    pub done: u32,
+    /// Runs asked for.
+    pub total: u32,
+    /// The answer, once finished.
+    pub result: Option<Result<crate::engine::montecarlo::MonteCarlo, String>>,
+    /// Set to stop it.
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
 /// What importing a file would do (a dry run), shown before confirming.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportPreview {
@@ -661,6 +676,8 @@ pub struct App {
     pub status: Option<String>,
     /// The import being previewed.
     pub preview: Option<ImportPreview>,
+    /// The lab's Monte Carlo run, running or done.
+    pub monte_carlo: Option<MonteCarloState>,
     /// Time to go.
     pub quit: bool,
     /// Terminal width in columns (layout choices and mouse hit-tests).
@@ -689,6 +706,7 @@ impl App {
             solved: None,
             status: None,
             preview: None,
+            monte_carlo: None,
             quit: false,
             width: 120,
         }

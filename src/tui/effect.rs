@@ -5,8 +5,19 @@
 use crate::engine::scenario::Scenario;
 
 /// A request to the worker.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
+    /// Stress-test a scenario with Monte Carlo; `cancel` stops it.
+    MonteCarlo {
+        /// Request generation.
+        generation: u64,
+        /// The scenario.
+        scenario: Scenario,
+        /// Number of runs.
+        runs: u32,
+        /// Set to stop early.
+        cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    },
     /// Load (or reload) the book and project the baseline.
     Load {
         /// Generation of the projection that follows.

@@ -246,6 +246,14 @@ pub fn screen(s: Screen) -> Vec<Binding> {
                     "另存为情景",
                     false,
                 ),
+                b(
+                    &[KeyCode::Char('m')],
+                    "m",
+                    Action::ToggleMonteCarlo,
+                    "Monte Carlo stress test (again: cancel)",
+                    "蒙特卡洛压力测试（再按取消）",
+                    true,
+                ),
             ]);
             v
         }

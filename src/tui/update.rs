@@ -8,7 +8,16 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Mode, Param, Screen, set, step};
 use crate::tui::effect::Effect;
 
+/// Runs in one Monte Carlo stress test of the lab.
+pub const MONTE_CARLO_RUNS: u32 = 1000;
+
 fn project(app: &mut App) -> Vec<Effect> {
+    // A changed scenario makes a running stress test stale: stop it.
+    if let Some(mc) = app.monte_carlo.take()
+        && mc.result.is_none()
+    {
+        mc.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     app.generation += 1;
     app.solved = None;
     app.busy = app.lab.is_some();
@@ -281,6 +290,64 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 if let Some(t) = app.filtered_transactions().get(app.selected) {
                     app.mode = Mode::EditCategory(t.category.clone(), like_all);
                 }
+            }
+            Vec::new()
+        }
+        Action::ToggleMonteCarlo => {
+            if let Some(mc) = app.monte_carlo.as_ref().filter(|m| m.result.is_none()) {
+                mc.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                app.monte_carlo = None;
+                app.status = Some(
+                    app.lang
+                        .t("Monte Carlo cancelled", "已取消蒙特卡洛模拟")
+                        .into(),
+                );
+                return Vec::new();
+            }
+            let Some(sc) = app.lab.clone().filter(|s| !s.promotions.is_empty()) else {
+                app.status = Some(
+                    app.lang
+                        .t(
+                            "Monte Carlo varies a promotion: choose a scenario with one (s)",
+                            "蒙特卡洛需要含促销的情景：按 s 选择",
+                        )
+                        .into(),
+                );
+                return Vec::new();
+            };
+            let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            app.monte_carlo = Some(crate::tui::app::MonteCarloState {
+                generation: app.generation,
+                done: 0,
+                total: MONTE_CARLO_RUNS,
+                result: None,
+                cancel: cancel.clone(),
+            });
+            vec![Effect::MonteCarlo {
+                generation: app.generation,
+                scenario: sc,
+                runs: MONTE_CARLO_RUNS,
+                cancel,
+            }]
+        }
+        Action::MonteCarloProgress { generation, done } => {
+            if let Some(mc) = app
+                .monte_carlo
+                .as_mut()
+                .filter(|m| m.generation == generation)
+            {
+                mc.done = mc.done.max(done);
+            }
+            Vec::new()
+        }
+        Action::MonteCarloFinished { generation, result } => {
+            if let Some(mc) = app
+                .monte_carlo
+                .as_mut()
+                .filter(|m| m.generation == generation)
+            {
+                mc.done = mc.total;
+                mc.result = Some(result);
             }
             Vec::new()
         }
@@ -584,6 +651,44 @@ mod tests {
             "0.25"
         );
         assert!(app.lab_edited());
+    }
+
+    #[test]
+    fn monte_carlo_starts_cancels_and_goes_stale_on_edit() {
+        let mut app = loaded();
+        update(&mut app, Action::CycleScenario);
+        update(&mut app, Action::GoTo(Screen::Lab));
+        let fx = update(&mut app, Action::ToggleMonteCarlo);
+        let Effect::MonteCarlo {
+            generation,
+            runs,
+            cancel,
+            ..
+        } = &fx[0]
+        else {
+            panic!("{fx:?}")
+        };
+        assert_eq!((*generation, *runs), (app.generation, MONTE_CARLO_RUNS));
+        update(
+            &mut app,
+            Action::MonteCarloProgress {
+                generation: *generation,
+                done: 250,
+            },
+        );
+        assert_eq!(app.monte_carlo.as_ref().unwrap().done, 250);
+        // m again cancels: the flag the worker polls is set.
+        update(&mut app, Action::ToggleMonteCarlo);
+        assert!(cancel.load(std::sync::atomic::Ordering::Relaxed));
+        assert!(app.monte_carlo.is_none());
+        // A new run, then an edit: the run is stale and stopped.
+        let fx = update(&mut app, Action::ToggleMonteCarlo);
+        let Effect::MonteCarlo { cancel, .. } = &fx[0] else {
+            panic!()
+        };
+        update(&mut app, Action::Adjust(1));
+        assert!(cancel.load(std::sync::atomic::Ordering::Relaxed));
+        assert!(app.monte_carlo.is_none());
     }
 
     #[test]

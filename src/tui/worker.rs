@@ -354,6 +354,26 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
                         },
                     }
                 }
+                Effect::MonteCarlo {
+                    generation,
+                    scenario,
+                    runs,
+                    cancel,
+                } => {
+                    let Some(b) = &book else { continue };
+                    let tell = actions.clone();
+                    let progress = move |done: u32| {
+                        if done % 25 == 0 {
+                            let _ = tell.send(Action::MonteCarloProgress { generation, done });
+                        }
+                        !cancel.load(std::sync::atomic::Ordering::Relaxed)
+                    };
+                    let result = crate::engine::montecarlo::stress(
+                        b, &scenario, as_of, horizon, runs, 1, &progress,
+                    )
+                    .map_err(|e| e.to_string());
+                    Action::MonteCarloFinished { generation, result }
+                }
                 Effect::PreviewImport { path } => match opened.as_mut() {
                     None => continue,
                     Some((st, _, _)) => {

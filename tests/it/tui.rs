@@ -54,6 +54,25 @@ fn settle(app: &mut App, effects: Vec<Effect>) {
             Effect::PreviewImport { .. } | Effect::Import { .. } | Effect::UndoImport { .. } => {
                 continue;
             }
+            Effect::MonteCarlo {
+                generation,
+                scenario,
+                runs,
+                ..
+            } => {
+                let v = app.view.as_ref().unwrap();
+                let result = ebb::engine::montecarlo::stress(
+                    &v.book,
+                    &scenario,
+                    app.as_of,
+                    app.horizon,
+                    runs,
+                    1,
+                    &|_| true,
+                )
+                .map_err(|e| e.to_string());
+                Action::MonteCarloFinished { generation, result }
+            }
             Effect::Categorise { .. } => continue,
             Effect::SaveScenario { name, scenario } => Action::ScenarioSaved {
                 name,

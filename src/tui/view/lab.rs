@@ -14,11 +14,10 @@ use crate::tui::view::yuan;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let l = app.lang;
     let t = &app.theme;
-    let [top, chart] = Layout::vertical([
-        Constraint::Length(Param::ALL.len() as u16 + 3),
-        Constraint::Min(0),
-    ])
-    .areas(area);
+    // Parameters and the comparison on top; the chart takes what is left.
+    let top_h = (Param::ALL.len() as u16 + 3).max(area.height.saturating_sub(12).min(20));
+    let [top, chart] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
     let [params, compare] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     if chart.height >= 6 {
@@ -121,7 +120,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }),
     ];
     let [table, solver] = Layout::vertical([
-        Constraint::Length(compare.height.saturating_sub(4).max(3)),
+        Constraint::Length(12.min(compare.height.saturating_sub(4))),
         Constraint::Min(0),
     ])
     .areas(compare);
@@ -144,7 +143,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .block(Block::bordered().title(l.t(" Baseline vs scenario ", " 基线与情景对比 "))),
         table,
     );
-    let text = match &app.solved {
+    let mut text = match &app.solved {
         Some((bridge, prestock)) => vec![
             Line::from(format!(
                 "{} {}",
@@ -163,14 +162,75 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ],
         None => vec![Line::from(Span::styled(
             l.t(
-                "Press b to solve for the bridge and the safe prestock.",
-                "按 b 求解所需过桥资金和最大安全备货。",
+                "b: the bridge and the safe prestock · m: Monte Carlo",
+                "b：过桥资金与安全备货 · m：蒙特卡洛",
             ),
             t.dim(),
         ))],
     };
+    if let Some(mc) = &app.monte_carlo {
+        match &mc.result {
+            None => {
+                let w = 20usize;
+                let filled = (mc.done as usize * w / mc.total.max(1) as usize).min(w);
+                text.push(Line::from(format!(
+                    "Monte Carlo ▕{}{}▏ {}/{}  (m {})",
+                    "█".repeat(filled),
+                    "░".repeat(w - filled),
+                    mc.done,
+                    mc.total,
+                    l.t("cancels", "取消")
+                )));
+            }
+            Some(Ok(r)) => {
+                let pct = |d: rust_decimal::Decimal| {
+                    format!(
+                        "{}%",
+                        (d * rust_decimal::Decimal::ONE_HUNDRED)
+                            .round_dp(1)
+                            .normalize()
+                    )
+                };
+                text.push(Line::from(vec![
+                    Span::raw(format!(
+                        "{} {} {}: ",
+                        l.t("Monte Carlo,", "蒙特卡洛"),
+                        r.runs,
+                        l.t("runs", "次")
+                    )),
+                    Span::styled(
+                        format!(
+                            "P({}) {}  P({}) {}",
+                            l.t("overdue", "逾期"),
+                            pct(r.p_overdue),
+                            l.t("lock", "冻结"),
+                            pct(r.p_lock)
+                        ),
+                        t.title(),
+                    ),
+                ]));
+                text.push(Line::from(format!(
+                    "{} p5 {} · p50 {} · p95 {}",
+                    l.t("lowest cash", "最低现金"),
+                    yuan(r.min_cash_p5),
+                    yuan(r.min_cash_p50),
+                    yuan(r.min_cash_p95)
+                )));
+                text.push(Line::from(Span::styled(
+                    l.t(
+                        "(uplift ×0.5–1.2, payouts 0–10 days later, returns ×0.8–1.5)",
+                        "（销量×0.5–1.2，回款晚 0–10 天，退货×0.8–1.5）",
+                    ),
+                    t.dim(),
+                )));
+            }
+            Some(Err(e)) => text.push(Line::from(e.clone())),
+        }
+    }
     frame.render_widget(
-        Paragraph::new(text).block(Block::bordered().title(l.t(" Solvers ", " 求解 "))),
+        Paragraph::new(text)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(l.t(" Solvers ", " 求解 "))),
         solver,
     );
 }
