@@ -94,8 +94,10 @@ pub enum Action {
     },
     /// Reload the book from disk.
     Reload,
-    /// The terminal was resized to this many columns: draw again.
-    Resized(u16),
+    /// The terminal was resized to (columns, rows): draw again.
+    Resized(u16, u16),
+    /// A row of the current screen's list was clicked.
+    ClickRow(usize),
     /// The worker loaded the book.
     BookLoaded(Box<BookView>),
     /// The worker finished a projection.

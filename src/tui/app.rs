@@ -682,6 +682,8 @@ pub struct App {
     pub quit: bool,
     /// Terminal width in columns (layout choices and mouse hit-tests).
     pub width: u16,
+    /// Terminal height in rows (mouse hit-tests).
+    pub height: u16,
 }
 
 impl App {
@@ -709,6 +711,7 @@ impl App {
             monte_carlo: None,
             quit: false,
             width: 120,
+            height: 40,
         }
     }
 

@@ -339,7 +339,7 @@ pub fn screen(s: Screen) -> Vec<Binding> {
 pub fn action_for(app: &App, ev: &Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => key(app, k),
-        Event::Resize(w, _) => Some(Action::Resized(*w)),
+        Event::Resize(w, h) => Some(Action::Resized(*w, *h)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::SelectNext),
             MouseEventKind::ScrollUp => Some(Action::SelectPrev),
@@ -347,10 +347,37 @@ pub fn action_for(app: &App, ev: &Event) -> Option<Action> {
             MouseEventKind::Down(MouseButton::Left) if m.row == 0 => {
                 tab_at(app, m.column).map(Action::GoTo)
             }
+            MouseEventKind::Down(MouseButton::Left) => {
+                row_at(app, m.column, m.row).map(Action::ClickRow)
+            }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// The list row under a click, by the screen's layout (see `view`): the
+/// body starts below the tab line, inside a border; tables with a header
+/// row start one line lower.
+fn row_at(app: &App, column: u16, row: u16) -> Option<usize> {
+    let (first, left_part) = match app.screen {
+        Screen::Lab => (2u16, 50u16),
+        Screen::Credit => (3, 100),
+        Screen::Transactions => (3, 100),
+        Screen::Import => (2, 40),
+        Screen::Dashboard => return None,
+    };
+    if column >= app.width * left_part / 100 || row < first || row + 1 >= app.height {
+        return None;
+    }
+    let offset = (row - first) as usize;
+    let scroll = if app.screen == Screen::Transactions {
+        let visible = app.height.saturating_sub(2).saturating_sub(3) as usize;
+        app.selected.saturating_sub(visible.saturating_sub(1))
+    } else {
+        0
+    };
+    Some(scroll + offset)
 }
 
 fn tab_at(app: &App, column: u16) -> Option<Screen> {

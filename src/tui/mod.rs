@@ -42,7 +42,16 @@ pub fn run(
     let mut app = App::new(as_of, lang, theme::Theme::from_env());
     app.active = scenario;
     let mut terminal = ratatui::init();
-    app.width = terminal.size().map_or(120, |s| s.width);
+    // Mouse capture, released on every way out: quit, SIGTERM (below) and
+    // panic (this hook runs before ratatui's, which restores the rest).
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        ratatui_hook(info);
+    }));
+    let size = terminal.size().unwrap_or_default();
+    (app.width, app.height) = (size.width, size.height);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -89,6 +98,7 @@ pub fn run(
         }
         Ok::<(), anyhow::Error>(())
     });
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
     drop(to_worker);
     let _ = worker.join();

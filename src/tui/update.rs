@@ -71,8 +71,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Normal;
             Vec::new()
         }
-        Action::Resized(w) => {
+        Action::Resized(w, h) => {
             app.width = w;
+            app.height = h;
+            Vec::new()
+        }
+        Action::ClickRow(i) => {
+            if i < rows(app) {
+                app.selected = i;
+            }
             Vec::new()
         }
         Action::ToggleHelp => {
