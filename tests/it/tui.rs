@@ -261,10 +261,16 @@ fn the_real_binary_in_tmux() {
         assert!(wait_for("AMBER"), "and the summary follows:\n{}", capture());
         tmux(&["send-keys", "-t", &session, "q"]);
         assert!(wait_for("EXITED:0"), "ebb quits cleanly:\n{}", capture());
-        let alt = tmux(&["display-message", "-p", "-t", &session, "#{alternate_on}"]);
+        let alt = tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            &session,
+            "#{alternate_on} #{mouse_any_flag}",
+        ]);
         assert_eq!(
             String::from_utf8_lossy(&alt.stdout).trim(),
-            "0",
+            "0 0",
             "the terminal left the alternate screen"
         );
         assert!(
@@ -355,10 +361,16 @@ fn panic_and_sigterm_restore_the_terminal() {
                 }
             }
             assert!(wait("EXITED:"), "{case}: ebb exits:\n{}", capture());
-            let alt = tmux(&["display-message", "-p", "-t", &session, "#{alternate_on}"]);
+            let alt = tmux(&[
+                "display-message",
+                "-p",
+                "-t",
+                &session,
+                "#{alternate_on} #{mouse_any_flag}",
+            ]);
             assert_eq!(
                 String::from_utf8_lossy(&alt.stdout).trim(),
-                "0",
+                "0 0",
                 "{case}: alternate screen left"
             );
             if case == "panic" {
