@@ -384,11 +384,23 @@ pub enum Param {
     Installments,
     /// A bridge arriving tomorrow.
     Bridge,
+    /// First day of the promotion.
+    Start,
+    /// Last day of the promotion.
+    End,
+    /// Days the post-promotion dip lasts.
+    DipDays,
+    /// Date the prestock is bought.
+    PrestockDate,
+    /// Every inflow of the horizon scaled by this factor.
+    InflowScale,
+    /// A negotiated installment plan for the first account that locks.
+    Plan,
 }
 
 impl Param {
     /// Lab order.
-    pub const ALL: [Param; 10] = [
+    pub const ALL: [Param; 16] = [
         Param::Uplift,
         Param::Lag,
         Param::Returns,
@@ -399,6 +411,12 @@ impl Param {
         Param::Delay,
         Param::Installments,
         Param::Bridge,
+        Param::Start,
+        Param::End,
+        Param::PrestockDate,
+        Param::DipDays,
+        Param::InflowScale,
+        Param::Plan,
     ];
 
     /// Label.
@@ -419,6 +437,15 @@ impl Param {
             Param::Bridge => l.t(
                 "Bridge loan tomorrow (60 days, 8%)",
                 "过桥资金（明天到账，60天，年化8%）",
+            ),
+            Param::Start => l.t("Promotion starts", "促销开始"),
+            Param::End => l.t("Promotion ends", "促销结束"),
+            Param::PrestockDate => l.t("Prestock bought on", "备货日期"),
+            Param::DipDays => l.t("Dip lasts (days)", "回落持续（天）"),
+            Param::InflowScale => l.t("All inflows scaled by", "所有流入按比例"),
+            Param::Plan => l.t(
+                "Negotiated plan for the locked account (periods)",
+                "冻结账户协商分期（期数）",
             ),
         }
     }
@@ -452,6 +479,26 @@ pub fn param_value(sc: &Scenario, p: Param) -> String {
             .bridges
             .first()
             .map_or("0.00".into(), |b| b.amount.grouped()),
+        Param::Start => promo.map_or("—".into(), |x| x.start.to_string()),
+        Param::End => promo.map_or("—".into(), |x| x.end.to_string()),
+        Param::PrestockDate => promo
+            .and_then(|x| x.prestock.as_ref())
+            .map_or("—".into(), |x| x.date.to_string()),
+        Param::DipDays => promo.map_or("—".into(), |x| x.dip_days.to_string()),
+        Param::InflowScale => sc.scales.first().map_or("×1".into(), |x| {
+            format!("×{}", x.inflow_factor.normalize())
+        }),
+        Param::Plan => sc.plans.first().map_or("off".into(), |p| {
+            format!("{} × {} {}", p.periods, p.account, p.date)
+        }),
+    }
+}
+
+fn shift(d: NaiveDate, dir: i32) -> NaiveDate {
+    if dir < 0 {
+        d.pred_opt().unwrap_or(d)
+    } else {
+        d.succ_opt().unwrap_or(d)
     }
 }
 
@@ -545,6 +592,47 @@ pub fn step(
             }
             true
         }
+        Param::InflowScale => {
+            let end = as_of + Days::new(u64::from(horizon));
+            let current = sc.scales.first().map_or(Decimal::ONE, |x| x.inflow_factor);
+            let next = (current + d * Decimal::new(5, 2)).max(Decimal::ZERO);
+            sc.scales.retain(|_| false);
+            if next != Decimal::ONE {
+                sc.scales.push(crate::engine::scenario::Scale {
+                    from: as_of + Days::new(1),
+                    to: end,
+                    inflow_factor: next,
+                    outflow_factor: Decimal::ONE,
+                });
+            }
+            true
+        }
+        Param::Plan => {
+            let current = sc.plans.first().map_or(0, |p| p.periods);
+            let i = PERIODS.iter().position(|n| *n == current).unwrap_or(0) as i32;
+            let next = PERIODS[(i + dir).clamp(0, PERIODS.len() as i32 - 1) as usize];
+            match (sc.plans.first_mut(), next) {
+                (Some(_), 0) => {
+                    sc.plans.remove(0);
+                }
+                (Some(p), n) => p.periods = n,
+                (None, 0) => return false,
+                (None, n) => {
+                    // Negotiated the day after the account locks.
+                    let lock =
+                        run.and_then(|p| p.events.iter().find(|e| e.kind == EventKind::Lock));
+                    match lock {
+                        Some(e) => sc.plans.push(crate::engine::scenario::NegotiatedPlan {
+                            account: e.account.clone().unwrap_or_default(),
+                            date: e.date + Days::new(1),
+                            periods: n,
+                        }),
+                        None => return false,
+                    }
+                }
+            }
+            true
+        }
         _ => {
             let Some(x) = sc.promotions.first_mut() else {
                 return false;
@@ -564,6 +652,25 @@ pub fn step(
                     None => return false,
                 },
                 Param::Dip => x.post_promo_dip = clamp01(x.post_promo_dip + d * Decimal::new(5, 2)),
+                Param::Start => {
+                    let day = shift(x.start, dir);
+                    if day > x.end {
+                        return false;
+                    }
+                    x.start = day;
+                }
+                Param::End => {
+                    let day = shift(x.end, dir);
+                    if day < x.start {
+                        return false;
+                    }
+                    x.end = day;
+                }
+                Param::DipDays => x.dip_days = x.dip_days.saturating_add_signed(dir),
+                Param::PrestockDate => match x.prestock.as_mut() {
+                    Some(ps) => ps.date = shift(ps.date, dir),
+                    None => return false,
+                },
                 _ => return false,
             }
             true
@@ -573,6 +680,28 @@ pub fn step(
 
 /// Sets a lab value from typed text (`15%`, `0.15`, `150000`, `2.5`).
 pub fn set(sc: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
+    if matches!(p, Param::Start | Param::End | Param::PrestockDate) {
+        let day: NaiveDate = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("\"{text}\" is not a date (YYYY-MM-DD)"))?;
+        let x = sc
+            .promotions
+            .first_mut()
+            .ok_or("this scenario has no promotion")?;
+        match p {
+            Param::Start if day <= x.end => x.start = day,
+            Param::End if day >= x.start => x.end = day,
+            Param::PrestockDate => {
+                x.prestock
+                    .as_mut()
+                    .ok_or("this promotion has no prestock")?
+                    .date = day
+            }
+            _ => return Err("the promotion must start on or before its end".into()),
+        }
+        return Ok(());
+    }
     let t = text.trim().replace([',', '¥', '+'], "");
     let (num, percent) = match t.strip_suffix('%') {
         Some(n) => (n.trim().to_string(), true),
@@ -629,7 +758,18 @@ pub fn set(sc: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
                 v / Decimal::ONE_HUNDRED
             })?
         }
-        (Param::Delay | Param::Installments | Param::Bridge, _) => {
+        (Param::DipDays, Some(x)) => x.dip_days = days(v)?,
+        (
+            Param::Delay
+            | Param::Installments
+            | Param::Bridge
+            | Param::InflowScale
+            | Param::Plan
+            | Param::Start
+            | Param::End
+            | Param::PrestockDate,
+            _,
+        ) => {
             return Err("use ← and → for this value".into());
         }
         (_, None) => return Err("this scenario has no promotion".into()),

@@ -16,6 +16,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     // Parameters and the comparison on top; the chart takes what is left.
     let top_h = (Param::ALL.len() as u16 + 3).max(area.height.saturating_sub(12).min(20));
+    // No room for a readable chart: the lists take the whole height.
+    let top_h = if area.height.saturating_sub(top_h) < 6 {
+        area.height
+    } else {
+        top_h
+    };
     let [top, chart] =
         Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
     let [params, compare] =
@@ -58,10 +64,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             row
         }
     });
-    frame.render_widget(
+    // A fresh state each frame: ratatui scrolls it to show the selection.
+    let mut state = ratatui::widgets::TableState::default().with_selected(Some(app.selected));
+    frame.render_stateful_widget(
         Table::new(rows, [Constraint::Fill(1), Constraint::Length(value_width)])
             .block(Block::bordered().title(title)),
         params,
+        &mut state,
     );
 
     let base = app.baseline.as_ref();
