@@ -644,3 +644,49 @@ fn import_screen_previews_imports_and_undoes() {
     drop(tx);
     worker.join().unwrap();
 }
+
+/// The lab's negotiated plan is offered for the account that locks, the day
+/// after the lock, and the projection changes with it.
+#[test]
+fn the_lab_negotiates_a_plan_for_the_locked_account() {
+    use ebb::tui::app::Param;
+    let mut app = demo_app(Lang::En);
+    let fx = update(&mut app, Action::GoTo(Screen::Lab));
+    settle(&mut app, fx);
+    let before = app.current().unwrap().summary.penalty_total;
+    app.selected = Param::ALL.iter().position(|p| *p == Param::Plan).unwrap();
+    let fx = update(&mut app, Action::Adjust(1));
+    settle(&mut app, fx);
+    let plan = &app.lab.as_ref().unwrap().plans[0];
+    assert_eq!(
+        (
+            plan.account.as_str(),
+            plan.date.to_string().as_str(),
+            plan.periods
+        ),
+        ("baitiao", "2026-11-23", 3)
+    );
+    let after = app.current().unwrap().summary.penalty_total;
+    assert!(
+        after < before,
+        "penalty stops once the debt is rescheduled: {before} → {after}"
+    );
+    // Typing a date where the promotion would end before it starts is refused.
+    app.selected = Param::ALL.iter().position(|p| *p == Param::End).unwrap();
+    update(&mut app, Action::BeginEdit);
+    for _ in 0..10 {
+        update(&mut app, Action::EditBackspace);
+    }
+    for c in "2026-10-01".chars() {
+        update(&mut app, Action::EditChar(c));
+    }
+    assert!(update(&mut app, Action::CommitEdit).is_empty());
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("start on or before its end"),
+        "{:?}",
+        app.status
+    );
+}
