@@ -494,6 +494,12 @@ pub fn param_value(sc: &Scenario, p: Param) -> String {
     }
 }
 
+/// The next installment count in the lab's list (0 = off).
+fn step_periods(current: u32, dir: i32) -> u32 {
+    let i = PERIODS.iter().position(|n| *n == current).unwrap_or(0) as i32;
+    PERIODS[(i + dir).clamp(0, PERIODS.len() as i32 - 1) as usize]
+}
+
 fn shift(d: NaiveDate, dir: i32) -> NaiveDate {
     if dir < 0 {
         d.pred_opt().unwrap_or(d)
@@ -572,9 +578,7 @@ pub fn step(
             true
         }
         Param::Installments => {
-            let current = sc.conversions.first().map_or(0, |c| c.periods);
-            let i = PERIODS.iter().position(|n| *n == current).unwrap_or(0) as i32;
-            let next = PERIODS[(i + dir).clamp(0, PERIODS.len() as i32 - 1) as usize];
+            let next = step_periods(sc.conversions.first().map_or(0, |c| c.periods), dir);
             match (sc.conversions.first_mut(), next) {
                 (Some(_), 0) => {
                     sc.conversions.remove(0);
@@ -608,9 +612,7 @@ pub fn step(
             true
         }
         Param::Plan => {
-            let current = sc.plans.first().map_or(0, |p| p.periods);
-            let i = PERIODS.iter().position(|n| *n == current).unwrap_or(0) as i32;
-            let next = PERIODS[(i + dir).clamp(0, PERIODS.len() as i32 - 1) as usize];
+            let next = step_periods(sc.plans.first().map_or(0, |p| p.periods), dir);
             match (sc.plans.first_mut(), next) {
                 (Some(_), 0) => {
                     sc.plans.remove(0);

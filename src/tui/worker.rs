@@ -263,17 +263,236 @@ fn open(source: &Source) -> Result<Opened, String> {
     })
 }
 
+/// The worker's state between requests.
+struct Worker {
+    source: Source,
+    actions: UnboundedSender<Action>,
+    /// The open store with the book's title and saved scenarios.
+    opened: Option<Opened>,
+    /// The book as last loaded.
+    book: Option<Book>,
+    as_of: NaiveDate,
+    horizon: u32,
+}
+
+/// The generation a reload after an edit answers with: it refreshes the
+/// baseline and never overrides a newer scenario run.
+const RELOAD: u64 = 0;
+
+impl Worker {
+    /// Sends the (re)loaded book and answers with its baseline.
+    fn publish(&mut self, generation: u64) -> Action {
+        let Some((store, title, scenarios)) = &self.opened else {
+            return Action::WorkerFailed("no book is open".into());
+        };
+        match view_of(
+            store,
+            title.clone(),
+            scenarios.clone(),
+            self.as_of,
+            self.horizon,
+        )
+        .map(|v| with_imports(v, store, &self.source))
+        {
+            Ok(view) => {
+                let baseline = project(&Request::new(
+                    &view.book,
+                    &Scenario::default(),
+                    self.as_of,
+                    self.horizon,
+                ));
+                self.book = Some(view.book.clone());
+                let _ = self.actions.send(Action::BookLoaded(Box::new(view)));
+                match baseline {
+                    Ok(p) => Action::ProjectionComputed {
+                        generation,
+                        baseline: Some(Box::new(p)),
+                        scenario: None,
+                    },
+                    Err(e) => Action::WorkerFailed(e.to_string()),
+                }
+            }
+            Err(e) => Action::WorkerFailed(e),
+        }
+    }
+
+    /// Runs a store edit, then reloads the book; `done` is told first.
+    fn edit<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, String>,
+        done: impl FnOnce(T) -> Option<Action>,
+    ) -> Option<Action> {
+        let (store, _, _) = self.opened.as_mut()?;
+        Some(match f(store) {
+            Ok(v) => {
+                if let Some(a) = done(v) {
+                    let _ = self.actions.send(a);
+                }
+                self.publish(RELOAD)
+            }
+            Err(e) => Action::WorkerFailed(e),
+        })
+    }
+
+    /// Answers one request; `None` when there is nothing to say.
+    fn handle(&mut self, effect: Effect) -> Option<Action> {
+        Some(match effect {
+            Effect::Load {
+                generation,
+                as_of,
+                horizon,
+            } => {
+                self.as_of = as_of;
+                self.horizon = horizon;
+                match open(&self.source) {
+                    Ok(opened) => {
+                        self.opened = Some(opened);
+                        self.publish(generation)
+                    }
+                    Err(e) => Action::WorkerFailed(e),
+                }
+            }
+            Effect::Categorise {
+                transaction,
+                category,
+                like_all,
+            } => {
+                return self.edit(
+                    |st| {
+                        st.set_category(&transaction, &category, like_all)
+                            .map_err(|e| e.to_string())
+                    },
+                    |_| None,
+                );
+            }
+            Effect::Import {
+                path,
+                skip_bad_rows,
+            } => {
+                let source = self.source.clone();
+                return self.edit(
+                    |st| import_file(st, &source, &path, skip_bad_rows, false).map(|(r, _)| r),
+                    |r| Some(Action::ImportFinished(Box::new(r))),
+                );
+            }
+            Effect::UndoImport { id } => {
+                return self.edit(
+                    |st| st.undo_import(id).map_err(|e| e.to_string()),
+                    |(t, b)| Some(Action::ImportUndone(id, t, b)),
+                );
+            }
+            Effect::PreviewImport { path } => {
+                let (store, _, _) = self.opened.as_mut()?;
+                Action::ImportPreviewed(Box::new(preview(store, &self.source, &path)))
+            }
+            Effect::Project {
+                generation,
+                scenario,
+            } => {
+                let book = self.book.as_ref()?;
+                match scenario {
+                    None => Action::ProjectionComputed {
+                        generation,
+                        baseline: None,
+                        scenario: None,
+                    },
+                    Some(sc) => match project(&Request::new(book, &sc, self.as_of, self.horizon)) {
+                        Ok(p) => Action::ProjectionComputed {
+                            generation,
+                            baseline: None,
+                            scenario: Some(Box::new(p)),
+                        },
+                        Err(e) => Action::WorkerFailed(e.to_string()),
+                    },
+                }
+            }
+            Effect::MonteCarlo {
+                generation,
+                scenario,
+                runs,
+                cancel,
+            } => {
+                let book = self.book.as_ref()?;
+                let tell = self.actions.clone();
+                let progress = move |done: u32| {
+                    if done % 25 == 0 {
+                        let _ = tell.send(Action::MonteCarloProgress { generation, done });
+                    }
+                    !cancel.load(std::sync::atomic::Ordering::Relaxed)
+                };
+                let result = crate::engine::montecarlo::stress(
+                    book,
+                    &scenario,
+                    self.as_of,
+                    self.horizon,
+                    runs,
+                    1,
+                    &progress,
+                )
+                .map_err(|e| e.to_string());
+                Action::MonteCarloFinished { generation, result }
+            }
+            Effect::Solve {
+                generation,
+                scenario,
+            } => {
+                let book = self.book.as_ref()?;
+                let req = Request::new(book, &scenario, self.as_of, self.horizon);
+                match project(&req).and_then(|p| {
+                    Ok((
+                        solve::required_bridge(&req, &p)?,
+                        solve::largest_safe_prestock(&req, &p)?,
+                    ))
+                }) {
+                    Ok((bridge, prestock)) => Action::SolverFinished {
+                        generation,
+                        bridge,
+                        prestock,
+                    },
+                    Err(e) => Action::WorkerFailed(e.to_string()),
+                }
+            }
+            Effect::SaveScenario { name, scenario } => match &self.source {
+                Source::Demo => Action::ScenarioSaved {
+                    name,
+                    scenario: Box::new(scenario),
+                    path: None,
+                },
+                Source::Book(db) => {
+                    let dir = db
+                        .parent()
+                        .map(|p| p.join("scenarios"))
+                        .unwrap_or_else(|| PathBuf::from("scenarios"));
+                    let file = dir.join(format!("{name}.toml"));
+                    let text = scenario.to_toml(&name);
+                    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)) {
+                        Ok(()) => Action::ScenarioSaved {
+                            name,
+                            scenario: Box::new(scenario),
+                            path: Some(file.display().to_string()),
+                        },
+                        Err(e) => {
+                            Action::WorkerFailed(format!("cannot save {}: {e}", file.display()))
+                        }
+                    }
+                }
+            },
+        })
+    }
+}
+
 /// The worker loop: runs until the UI drops its sender.
 pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<Action>) {
-    let mut book: Option<Book> = None;
-    let mut opened: Option<Opened> = None;
-    // A reload after an edit answers as generation 0: it refreshes the
-    // baseline and never overrides a newer scenario run.
-    let generation_of_reload = 0;
-    let mut as_of = NaiveDate::default();
-    let mut horizon = 90;
+    let mut w = Worker {
+        source,
+        actions,
+        opened: None,
+        book: None,
+        as_of: NaiveDate::default(),
+        horizon: 90,
+    };
     while let Ok(first) = effects.recv() {
-        // Keep only the newest projection request of what is queued.
+        // Of the projection requests queued, only the newest is computed.
         let mut batch = vec![first];
         while let Ok(e) = effects.try_recv() {
             batch.push(e);
@@ -282,232 +501,14 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
             .iter()
             .rposition(|e| matches!(e, Effect::Project { .. }));
         for (i, effect) in batch.into_iter().enumerate() {
-            let reply = match effect {
-                Effect::Load {
-                    generation,
-                    as_of: day,
-                    horizon: days,
-                } => {
-                    as_of = day;
-                    horizon = days;
-                    match open(&source) {
-                        Ok((st, title, scenarios)) => {
-                            let reply = publish(
-                                &st,
-                                title.clone(),
-                                scenarios.clone(),
-                                generation,
-                                as_of,
-                                horizon,
-                                &actions,
-                                &mut book,
-                                &source,
-                            );
-                            opened = Some((st, title, scenarios));
-                            reply
-                        }
-                        Err(e) => Action::WorkerFailed(e),
-                    }
-                }
-                Effect::Categorise {
-                    transaction,
-                    category,
-                    like_all,
-                } => match opened.as_mut() {
-                    None => continue,
-                    Some((st, title, scenarios)) => {
-                        match st.set_category(&transaction, &category, like_all) {
-                            Ok(_) => publish(
-                                st,
-                                title.clone(),
-                                scenarios.clone(),
-                                generation_of_reload,
-                                as_of,
-                                horizon,
-                                &actions,
-                                &mut book,
-                                &source,
-                            ),
-                            Err(e) => Action::WorkerFailed(e.to_string()),
-                        }
-                    }
-                },
-                Effect::Project { .. } if Some(i) != newest_project => continue,
-                Effect::Project {
-                    generation,
-                    scenario,
-                } => {
-                    let Some(b) = &book else { continue };
-                    match scenario {
-                        None => Action::ProjectionComputed {
-                            generation,
-                            baseline: None,
-                            scenario: None,
-                        },
-                        Some(sc) => match project(&Request::new(b, &sc, as_of, horizon)) {
-                            Ok(p) => Action::ProjectionComputed {
-                                generation,
-                                baseline: None,
-                                scenario: Some(Box::new(p)),
-                            },
-                            Err(e) => Action::WorkerFailed(e.to_string()),
-                        },
-                    }
-                }
-                Effect::MonteCarlo {
-                    generation,
-                    scenario,
-                    runs,
-                    cancel,
-                } => {
-                    let Some(b) = &book else { continue };
-                    let tell = actions.clone();
-                    let progress = move |done: u32| {
-                        if done % 25 == 0 {
-                            let _ = tell.send(Action::MonteCarloProgress { generation, done });
-                        }
-                        !cancel.load(std::sync::atomic::Ordering::Relaxed)
-                    };
-                    let result = crate::engine::montecarlo::stress(
-                        b, &scenario, as_of, horizon, runs, 1, &progress,
-                    )
-                    .map_err(|e| e.to_string());
-                    Action::MonteCarloFinished { generation, result }
-                }
-                Effect::PreviewImport { path } => match opened.as_mut() {
-                    None => continue,
-                    Some((st, _, _)) => {
-                        Action::ImportPreviewed(Box::new(preview(st, &source, &path)))
-                    }
-                },
-                Effect::Import {
-                    path,
-                    skip_bad_rows,
-                } => match opened.as_mut() {
-                    None => continue,
-                    Some((st, title, scenarios)) => {
-                        match import_file(st, &source, &path, skip_bad_rows, false) {
-                            Ok((report, _)) => {
-                                let _ = actions.send(Action::ImportFinished(Box::new(report)));
-                                publish(
-                                    st,
-                                    title.clone(),
-                                    scenarios.clone(),
-                                    generation_of_reload,
-                                    as_of,
-                                    horizon,
-                                    &actions,
-                                    &mut book,
-                                    &source,
-                                )
-                            }
-                            Err(e) => Action::WorkerFailed(e),
-                        }
-                    }
-                },
-                Effect::UndoImport { id } => match opened.as_mut() {
-                    None => continue,
-                    Some((st, title, scenarios)) => match st.undo_import(id) {
-                        Ok((t, b)) => {
-                            let _ = actions.send(Action::ImportUndone(id, t, b));
-                            publish(
-                                st,
-                                title.clone(),
-                                scenarios.clone(),
-                                generation_of_reload,
-                                as_of,
-                                horizon,
-                                &actions,
-                                &mut book,
-                                &source,
-                            )
-                        }
-                        Err(e) => Action::WorkerFailed(e.to_string()),
-                    },
-                },
-                Effect::SaveScenario { name, scenario } => match &source {
-                    Source::Demo => Action::ScenarioSaved {
-                        name,
-                        scenario: Box::new(scenario),
-                        path: None,
-                    },
-                    Source::Book(db) => {
-                        let dir = db
-                            .parent()
-                            .map(|p| p.join("scenarios"))
-                            .unwrap_or_else(|| PathBuf::from("scenarios"));
-                        let file = dir.join(format!("{name}.toml"));
-                        let text = scenario.to_toml(&name);
-                        match std::fs::create_dir_all(&dir)
-                            .and_then(|()| std::fs::write(&file, text))
-                        {
-                            Ok(()) => Action::ScenarioSaved {
-                                name,
-                                scenario: Box::new(scenario),
-                                path: Some(file.display().to_string()),
-                            },
-                            Err(e) => {
-                                Action::WorkerFailed(format!("cannot save {}: {e}", file.display()))
-                            }
-                        }
-                    }
-                },
-                Effect::Solve {
-                    generation,
-                    scenario,
-                } => {
-                    let Some(b) = &book else { continue };
-                    let req = Request::new(b, &scenario, as_of, horizon);
-                    match project(&req).and_then(|p| {
-                        Ok((
-                            solve::required_bridge(&req, &p)?,
-                            solve::largest_safe_prestock(&req, &p)?,
-                        ))
-                    }) {
-                        Ok((bridge, prestock)) => Action::SolverFinished {
-                            generation,
-                            bridge,
-                            prestock,
-                        },
-                        Err(e) => Action::WorkerFailed(e.to_string()),
-                    }
-                }
-            };
-            if actions.send(reply).is_err() {
+            if matches!(effect, Effect::Project { .. }) && Some(i) != newest_project {
+                continue;
+            }
+            if let Some(reply) = w.handle(effect)
+                && w.actions.send(reply).is_err()
+            {
                 return;
             }
         }
-    }
-}
-
-/// Sends the loaded book, projects the baseline and returns that answer.
-#[allow(clippy::too_many_arguments)]
-fn publish(
-    store: &Store,
-    title: String,
-    scenarios: Vec<(String, Scenario)>,
-    generation: u64,
-    as_of: NaiveDate,
-    horizon: u32,
-    actions: &UnboundedSender<Action>,
-    book: &mut Option<Book>,
-    source: &Source,
-) -> Action {
-    match view_of(store, title, scenarios, as_of, horizon).map(|v| with_imports(v, store, source)) {
-        Ok(view) => {
-            let b = view.book.clone();
-            let baseline = project(&Request::new(&b, &Scenario::default(), as_of, horizon));
-            *book = Some(b);
-            let _ = actions.send(Action::BookLoaded(Box::new(view)));
-            match baseline {
-                Ok(p) => Action::ProjectionComputed {
-                    generation,
-                    baseline: Some(Box::new(p)),
-                    scenario: None,
-                },
-                Err(e) => Action::WorkerFailed(e.to_string()),
-            }
-        }
-        Err(e) => Action::WorkerFailed(e),
     }
 }
