@@ -93,63 +93,45 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
+    let l = app.lang;
+    // An input prompt: label, what was typed, then the status (an error to
+    // fix) or the hint.
+    let prompt = |label: &'static str, typed: &str, hint: &'static str| {
+        let tail = app.status.clone().unwrap_or_else(|| hint.to_string());
+        Line::from(vec![
+            Span::styled(label, t.key()),
+            Span::raw(format!("{typed}▏")),
+            Span::styled(format!("  {tail}"), t.dim()),
+        ])
+    };
     let line = match (&app.mode, &app.status) {
-        (Mode::EditValue(b), status) => Line::from(vec![
-            Span::styled(app.lang.t("value: ", "数值："), t.key()),
-            Span::raw(format!("{b}▏")),
-            Span::styled(
-                format!(
-                    "  {}",
-                    status.clone().unwrap_or_else(|| app
-                        .lang
-                        .t("Enter to apply, Esc to cancel", "回车确认，Esc 取消")
-                        .into())
-                ),
-                t.dim(),
+        (Mode::EditValue(b), _) => prompt(
+            l.t("value: ", "数值："),
+            b,
+            l.t("Enter to apply, Esc to cancel", "回车确认，Esc 取消"),
+        ),
+        (Mode::EditCategory(b, all), _) => prompt(
+            if *all {
+                l.t("category for every row like this: ", "同一对方全部设为：")
+            } else {
+                l.t("category: ", "分类：")
+            },
+            b,
+            l.t(
+                "e.g. sales, rent, payroll, transfer · Enter to save, Esc to cancel",
+                "例如 sales、rent、payroll、transfer · 回车保存，Esc 取消",
             ),
-        ]),
-        (Mode::EditCategory(b, all), _) => Line::from(vec![
-            Span::styled(
-                if *all {
-                    app.lang
-                        .t("category for every row like this: ", "同一对方全部设为：")
-                } else {
-                    app.lang.t("category: ", "分类：")
-                },
-                t.key(),
-            ),
-            Span::raw(format!("{b}▏")),
-            Span::styled(
-                app.lang.t(
-                    "  e.g. sales, rent, payroll, transfer · Enter to save, Esc to cancel",
-                    "  例如 sales、rent、payroll、transfer · 回车保存，Esc 取消",
-                ),
-                t.dim(),
-            ),
-        ]),
-        (Mode::EditPath(b), _) => Line::from(vec![
-            Span::styled(app.lang.t("file: ", "文件："), t.key()),
-            Span::raw(format!("{b}▏")),
-            Span::styled(
-                app.lang
-                    .t("  Enter to preview, Esc to cancel", "  回车预览，Esc 取消"),
-                t.dim(),
-            ),
-        ]),
-        (Mode::EditName(b), status) => Line::from(vec![
-            Span::styled(app.lang.t("save as: ", "另存为："), t.key()),
-            Span::raw(format!("{b}▏")),
-            Span::styled(
-                format!(
-                    "  {}",
-                    status.clone().unwrap_or_else(|| app
-                        .lang
-                        .t("Enter to save, Esc to cancel", "回车保存，Esc 取消")
-                        .into())
-                ),
-                t.dim(),
-            ),
-        ]),
+        ),
+        (Mode::EditPath(b), _) => prompt(
+            l.t("file: ", "文件："),
+            b,
+            l.t("Enter to preview, Esc to cancel", "回车预览，Esc 取消"),
+        ),
+        (Mode::EditName(b), _) => prompt(
+            l.t("save as: ", "另存为："),
+            b,
+            l.t("Enter to save, Esc to cancel", "回车保存，Esc 取消"),
+        ),
         (Mode::EditFilter(b), _) => Line::from(vec![
             Span::styled("/", t.key()),
             Span::raw(format!("{b}▏")),
