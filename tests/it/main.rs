@@ -1,6 +1,7 @@
 //! ebb's integration tests: one binary, to keep link time down on 2 cores.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bad_input;
 mod cli;
 mod common;
 mod demo;

@@ -72,6 +72,8 @@ pub fn amount(cell: &str) -> Result<Money, CellError> {
         return Err("the amount is empty".into());
     }
     let (base, refund) = match c.split_once(['(', '（']) {
+        // Brackets after something that is not a number: not an amount.
+        Some((b, _)) if number(b).is_err() => return number(&c),
         Some((b, rest)) => {
             let inner = rest.trim_end_matches([')', '）']);
             if inner.contains("全额退款") {
