@@ -112,3 +112,78 @@ fn every_malformed_file_fails_clearly_and_writes_nothing() {
         assert_eq!(ok, "ok");
     }
 }
+
+/// Two processes importing into one book at once: both succeed (SQLite's
+/// busy timeout serialises them) or one says the book is busy; nothing is
+/// doubled or corrupted.
+#[test]
+fn two_imports_at_once_do_not_corrupt_or_double() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut files = Vec::new();
+    for k in 0..2 {
+        let path = dir.path().join(format!("part{k}.csv"));
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(f, "date,description,amount").unwrap();
+        for i in 0..20_000 {
+            writeln!(
+                f,
+                "2026-{:02}-{:02},p{k} row {i},{}.00",
+                1 + i % 12,
+                1 + i % 28,
+                i % 500
+            )
+            .unwrap();
+        }
+        files.push(path);
+    }
+    drop(ebb::store::Store::open(&db).unwrap());
+    let bin = assert_cmd::cargo::cargo_bin("ebb");
+    // Both started before either is waited for: they really overlap.
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            std::process::Command::new(&bin)
+                .arg("--db")
+                .arg(&db)
+                .args(["import", "--account", "bank"])
+                .arg(f)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut added = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() || err.contains("busy"), "{err}");
+        if out.status.success() {
+            added += 20_000;
+        }
+    }
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, added);
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_book_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new").join("book.db");
+    drop(ebb::store::Store::open(&db).unwrap());
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
