@@ -622,3 +622,141 @@ fn a_killed_import_leaves_all_or_nothing() {
         "most kills landed mid-import ({none} of {points})"
     );
 }
+
+/// The documented example profile reads a bank ebb does not know, from a
+/// file given with --profile and from the profiles folder beside the book.
+#[test]
+fn a_user_profile_reads_an_unknown_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let example = fixture("../../assets/profile-example.toml");
+    let stmt = write(
+        dir.path(),
+        "rural.csv",
+        "Example Rural Bank statement\nCard No: 6222 0000 0000 4321\nPosting Date,Narrative,Debit,Credit,Ref,Payee,Balance\n\
+         01/10/2026,SALARY OCT,,8000.00,A1,ACME,18000.00\n02/10/2026,RENT OCT,3000.00,,A2,Landlord,15000.00\n\
+         03/10/2026,REVERSAL fee,1.00,,A3,,14999.00\n04/10/2026,JD.COM payout,,1200.50,A4,JD,16200.50\n",
+    );
+    let r = import_json(
+        &db,
+        &[
+            "--profile",
+            example.to_str().unwrap(),
+            stmt.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        (r[0]["profile"].as_str(), r[0]["account"].as_str()),
+        (Some("rural-bank"), Some("rural-4321"))
+    );
+    assert_eq!(
+        (r[0]["added"].as_u64(), r[0]["skipped"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let rows = transactions(&db);
+    let cats: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["date"].as_str().unwrap(),
+                r["amount"].as_str().unwrap(),
+                r["category"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            ("2026-10-01", "8000.00", "payroll"),
+            ("2026-10-02", "-3000.00", "rent"),
+            ("2026-10-04", "1200.50", "sales")
+        ]
+    );
+    // Detected without --profile once it sits in the profiles folder.
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    std::fs::copy(&example, dir.path().join("profiles/rural.toml")).unwrap();
+    let db2 = dir.path().join("other.db");
+    let r = import_json(&db2, &[stmt.to_str().unwrap()]);
+    assert_eq!(r[0]["profile"], "rural-bank");
+}
+
+#[test]
+fn recurring_items_are_detected_confirmed_and_projected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut csv =
+        String::from("date,description,amount,balance,counterparty\n2026-05-31,opening,0,50000,\n");
+    for m in 6..=10 {
+        csv.push_str(&format!(
+            "2026-{m:02}-05,rent {m},-18000,,Landlord\n2026-{m:02}-20,payout {m},25000,,JD\n"
+        ));
+    }
+    csv.push_str("2026-07-13,lunch,-88,,Cafe\n");
+    let f = write(dir.path(), "bank.csv", &csv);
+    import_json(&db, &["--account", "icbc", f.to_str().unwrap()]);
+    let out = ebb(&db)
+        .args(["recurring", "detect", "--as-of", "2026-10-25"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("icbc-landlord") && text.contains("icbc-jd") && !text.contains("cafe"),
+        "{text}"
+    );
+    let out = ebb(&db)
+        .args([
+            "recurring",
+            "detect",
+            "--as-of",
+            "2026-10-25",
+            "--confirm",
+            "icbc-landlord",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8_lossy(
+        &ebb(&db)
+            .args(["recurring", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .to_string();
+    assert!(
+        list.contains("icbc-landlord")
+            && list.contains("-18,000.00")
+            && list.contains("monthly on day 5"),
+        "{list}"
+    );
+    // The forecast now pays rent on 11-05: 50000 − 5 × 18000 + 5 × 25000 − 88
+    // (lunch) = 84912 at as_of.
+    let out = ebb(&db)
+        .args([
+            "forecast",
+            "--as-of",
+            "2026-10-25",
+            "--days",
+            "15",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["start_cash"], "84912.00");
+    let day = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == "2026-11-05")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (day["outflow"].as_str(), day["cash"].as_str()),
+        (Some("18000.00"), Some("66912.00"))
+    );
+}
