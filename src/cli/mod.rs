@@ -680,13 +680,14 @@ struct Run {
 }
 
 fn compute(store: &Store, cli: &Cli, a: &ForecastArgs, ctx: &RunContext) -> Result<Run> {
-    let book = store.load_book()?;
+    let as_of = a.as_of.unwrap_or(ctx.today);
+    // Only what the projection reads: fast on years of history.
+    let book = store.load_book_for(as_of)?;
     let file = match &a.scenario {
         Some(s) => load_scenario(cli, s)?,
         None => ScenarioFile::default(),
     };
     let scenario = file.scenario()?;
-    let as_of = a.as_of.unwrap_or(ctx.today);
     let req = Request::new(&book, &scenario, as_of, a.days);
     let projection = projection::project(&req)?;
     let bridge = solve::required_bridge(&req, &projection)?;

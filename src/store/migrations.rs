@@ -4,7 +4,8 @@
 //! Owns: the schema. Must not: change a script once released — add one.
 
 /// The migrations, oldest first.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -89,4 +90,11 @@ CREATE TABLE scheduled (
     label      TEXT NOT NULL,
     UNIQUE (date, account_id, label)
 ) STRICT;
-"#];
+"#,
+    // 2: what the forecast's slim load looks up by index: the last reported
+    // balance, and the positive sales rows of the baseline window.
+    r#"
+CREATE INDEX transactions_reported ON transactions (account_id, date, id) WHERE balance IS NOT NULL;
+CREATE INDEX transactions_sales ON transactions (account_id, date) WHERE category = 'sales' AND amount > 0;
+"#,
+];

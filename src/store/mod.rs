@@ -725,8 +725,156 @@ impl Store {
         Ok(out)
     }
 
-    /// Loads everything the engine needs.
+    /// Loads the book with every transaction (the dashboard's lists,
+    /// recurring detection).
     pub fn load_book(&self) -> Result<Book, StoreError> {
+        let mut book = self.load_book_without_transactions()?;
+        book.transactions = self.transactions(None, None, None)?;
+        Ok(book)
+    }
+
+    /// Loads what a projection as of `as_of` reads, without the history it
+    /// does not: per cash account the last reported running balance row on
+    /// or before `as_of` and every row after it, the positive `sales` rows
+    /// of the 90 days to `as_of` (a promotion's derived baseline), and one
+    /// row standing for the sum of all other rows after the opening date;
+    /// per credit account the rows of the 62 days to `as_of` (its last
+    /// statement is at most a month back). A projection gives the same
+    /// numbers and warnings as on the whole book (a test checks it).
+    pub fn load_book_for(&self, as_of: NaiveDate) -> Result<Book, StoreError> {
+        let mut book = self.load_book_without_transactions()?;
+        let as_of_s = as_of.to_string();
+        let credit_from = (as_of - chrono::Days::new(62)).to_string();
+        let sales_from = (as_of - chrono::Days::new(89)).to_string();
+        let mut out = Vec::new();
+        for a in &book.accounts {
+            let id: i64 =
+                self.conn
+                    .query_row("SELECT id FROM accounts WHERE name = ?1", [&a.name], |r| {
+                        r.get(0)
+                    })?;
+            if !a.kind.is_cash() {
+                let rows = self.rows_with_id(
+                    &a.name,
+                    "account_id = :id AND date >= :from AND date <= :as_of",
+                    rusqlite::named_params! { ":id": id, ":from": credit_from, ":as_of": as_of_s },
+                )?;
+                out.extend(rows.into_iter().map(|(_, t)| t));
+                continue;
+            }
+            let reported: Option<(String, i64)> = self
+                .conn
+                .query_row(
+                    "SELECT date, id FROM transactions WHERE account_id = ?1 AND balance IS NOT NULL AND date <= ?2 ORDER BY date DESC, id DESC LIMIT 1",
+                    params![id, as_of_s],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (rd, rid) = reported
+                .clone()
+                .unwrap_or_else(|| ("9999-12-31".into(), i64::MAX));
+            let od = a.opening_date.map(|d| d.to_string());
+            // Rows kept as they are, in (date, position) order: the window's
+            // sales (partial index) and the reported row and everything
+            // after it (a short range of the main index).
+            let kept = self.rows_with_id(
+                &a.name,
+                "account_id = :id AND date <= :as_of AND category = 'sales' AND amount > 0 AND date >= :sales_from \
+                 UNION SELECT id, date, amount, balance, description, counterparty, category FROM transactions \
+                 WHERE account_id = :id AND date <= :as_of AND (date > :rd OR (date = :rd AND id >= :rid))",
+                rusqlite::named_params! { ":id": id, ":as_of": as_of_s, ":sales_from": sales_from, ":rd": rd, ":rid": rid },
+            )?;
+            // Every other row the balance counts (after the opening date,
+            // when there is one): the total less the kept rows. One
+            // sequential pass reads the table faster than the index would.
+            let total: i64 = self.conn.query_row(
+                "SELECT coalesce(sum(amount), 0) FROM transactions NOT INDEXED WHERE account_id = :id AND date <= :as_of AND (:od IS NULL OR date > :od)",
+                rusqlite::named_params! { ":id": id, ":as_of": as_of_s, ":od": od },
+                |r| r.get(0),
+            )?;
+            let kept_counted: i64 = kept
+                .iter()
+                .filter(|(_, t)| a.opening_date.is_none_or(|o| t.date > o))
+                .map(|(_, t)| t.amount.to_cents().unwrap_or(0))
+                .sum();
+            let rest = total - kept_counted;
+            let synthetic = |date: NaiveDate| Transaction {
+                account: a.name.clone(),
+                date,
+                amount: Money::from_cents(rest),
+                balance: None,
+                description: "(earlier rows, summed)".into(),
+                counterparty: String::new(),
+                category: String::new(),
+            };
+            match reported {
+                // Just before the reported row, on its date: the rows before
+                // it count towards the computed balance, never the reported.
+                Some((d, rid)) => {
+                    let at = kept
+                        .iter()
+                        .position(|(i, _)| *i == rid)
+                        .unwrap_or(kept.len());
+                    let mut rows: Vec<Transaction> = kept.into_iter().map(|(_, t)| t).collect();
+                    if rest != 0 {
+                        rows.insert(at, synthetic(date_of(&d)?));
+                    }
+                    out.extend(rows);
+                }
+                None => {
+                    out.extend(kept.into_iter().map(|(_, t)| t));
+                    if rest != 0 {
+                        out.push(synthetic(as_of));
+                    }
+                }
+            }
+        }
+        book.transactions = out;
+        Ok(book)
+    }
+
+    /// Transactions of one account matching `filter`, with their ids, in
+    /// (date, position) order.
+    fn rows_with_id(
+        &self,
+        account: &str,
+        filter: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<(i64, Transaction)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT * FROM (SELECT id, date, amount, balance, description, counterparty, category FROM transactions WHERE {filter}) ORDER BY date, id"
+        ))?;
+        let rows = stmt.query_map(args, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, date, amount, balance, description, counterparty, category) = row?;
+            out.push((
+                id,
+                Transaction {
+                    account: account.to_string(),
+                    date: date_of(&date)?,
+                    amount: Money::from_cents(amount),
+                    balance: balance.map(Money::from_cents),
+                    description,
+                    counterparty,
+                    category,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    fn load_book_without_transactions(&self) -> Result<Book, StoreError> {
         let get = |k: &str| -> Result<Option<String>, StoreError> {
             Ok(self
                 .conn
@@ -806,7 +954,7 @@ impl Store {
                 workdays: dates("workdays")?,
             },
             accounts,
-            transactions: self.transactions(None, None, None)?,
+            transactions: Vec::new(),
             bills: self.bills()?,
             purchases,
             recurring,

@@ -10,4 +10,5 @@ mod fixtures;
 mod props;
 mod purity;
 mod sample_data;
+mod slim;
 mod tui;
