@@ -470,6 +470,49 @@ fn the_worker_saves_scenarios_beside_the_book() {
     worker.join().unwrap();
 }
 
+/// A real worker thread on a book file, driven like the event loop does:
+/// send the effects, apply the answers (and send what they ask for).
+struct LiveWorker {
+    tx: std::sync::mpsc::Sender<Effect>,
+    answers: tokio::sync::mpsc::UnboundedReceiver<Action>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LiveWorker {
+    fn start(db: std::path::PathBuf) -> LiveWorker {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (out, answers) = tokio::sync::mpsc::unbounded_channel();
+        let handle = std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db), rx, out));
+        LiveWorker {
+            tx,
+            answers,
+            handle: Some(handle),
+        }
+    }
+
+    /// Sends `fx`, then applies `replies` answers to `app`.
+    fn step(&mut self, app: &mut App, fx: Vec<Effect>, replies: usize) {
+        for e in fx {
+            self.tx.send(e).unwrap();
+        }
+        for _ in 0..replies {
+            let a = self.answers.blocking_recv().unwrap();
+            for e in update(app, a) {
+                self.tx.send(e).unwrap();
+            }
+        }
+    }
+
+    /// Stops the worker (dropping its channel) and waits for it.
+    fn stop(mut self) {
+        let (tx, _) = std::sync::mpsc::channel();
+        drop(std::mem::replace(&mut self.tx, tx));
+        if let Some(h) = self.handle.take() {
+            h.join().unwrap();
+        }
+    }
+}
+
 /// Categorising in the transactions screen: `C` on a JD payout marks every
 /// payout from JD as sales, in the book; the book reloads with them, and a
 /// promotion without a baseline can now derive it from that history.
@@ -495,24 +538,10 @@ fn categorising_every_row_like_this_updates_the_book() {
     store.import(&parsed, &req).unwrap();
     drop(store);
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
-    let worker =
-        std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db.clone()), rx, out));
+    let mut live = LiveWorker::start(db.clone());
     let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
-    let mut pump = |app: &mut App, fx: Vec<Effect>, replies: usize| {
-        for e in fx {
-            tx.send(e).unwrap();
-        }
-        for _ in 0..replies {
-            let a = answers.blocking_recv().unwrap();
-            for e in update(app, a) {
-                tx.send(e).unwrap();
-            }
-        }
-    };
     let fx = update(&mut app, Action::Start);
-    pump(&mut app, fx, 2);
+    live.step(&mut app, fx, 2);
     update(&mut app, Action::GoTo(Screen::Transactions));
     let row = app
         .filtered_transactions()
@@ -529,7 +558,7 @@ fn categorising_every_row_like_this_updates_the_book() {
         &fx[..],
         [Effect::Categorise { like_all: true, .. }]
     ));
-    pump(&mut app, fx, 2);
+    live.step(&mut app, fx, 2);
     let book = &app.view.as_ref().unwrap().book;
     let cats: Vec<(&str, &str)> = book
         .transactions
@@ -560,8 +589,7 @@ fn categorising_every_row_like_this_updates_the_book() {
             .to_string(),
         "400.00"
     );
-    drop(tx);
-    worker.join().unwrap();
+    live.stop();
 }
 
 /// The import screen's flow through the real worker: a file in inbox/ is
@@ -583,29 +611,15 @@ fn import_screen_previews_imports_and_undoes() {
     .unwrap();
     drop(ebb::store::Store::open(&db).unwrap());
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (out, mut answers) = tokio::sync::mpsc::unbounded_channel();
-    let db2 = db.clone();
-    let worker = std::thread::spawn(move || ebb::tui::worker::run(Source::Book(db2), rx, out));
+    let mut live = LiveWorker::start(db.clone());
     let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
-    let mut step = |app: &mut App, fx: Vec<Effect>, replies: usize| {
-        for e in fx {
-            tx.send(e).unwrap();
-        }
-        for _ in 0..replies {
-            let a = answers.blocking_recv().unwrap();
-            for e in update(app, a) {
-                tx.send(e).unwrap();
-            }
-        }
-    };
     let fx = update(&mut app, Action::Start);
-    step(&mut app, fx, 2);
+    live.step(&mut app, fx, 2);
     let fx = update(&mut app, Action::GoTo(Screen::Import));
-    step(&mut app, fx, 0);
+    live.step(&mut app, fx, 0);
     assert_eq!(app.view.as_ref().unwrap().inbox.len(), 2);
     let fx = update(&mut app, Action::PreviewSelected);
-    step(&mut app, fx, 1);
+    live.step(&mut app, fx, 1);
     let p = app.preview.clone().unwrap();
     let r = p.report.as_ref().unwrap();
     assert_eq!(
@@ -623,7 +637,7 @@ fn import_screen_previews_imports_and_undoes() {
     };
     assert_eq!(count(), 0, "a preview writes nothing");
     let fx = update(&mut app, Action::ConfirmImport(false));
-    step(&mut app, fx, 3); // finished, book reloaded, baseline
+    live.step(&mut app, fx, 3); // finished, book reloaded, baseline
     assert_eq!(count(), 5);
     assert!(app.status.as_deref().unwrap().contains("5 added"));
     assert_eq!(app.view.as_ref().unwrap().imports.len(), 1);
@@ -631,18 +645,17 @@ fn import_screen_previews_imports_and_undoes() {
     // into an account named after the file.
     app.selected = 1;
     let fx = update(&mut app, Action::PreviewSelected);
-    step(&mut app, fx, 1);
+    live.step(&mut app, fx, 1);
     assert_eq!(app.preview.as_ref().unwrap().errors.len(), 1);
     assert!(update(&mut app, Action::ConfirmImport(false)).is_empty());
     let fx = update(&mut app, Action::ConfirmImport(true));
-    step(&mut app, fx, 3);
+    live.step(&mut app, fx, 3);
     assert_eq!(count(), 6);
     let fx = update(&mut app, Action::UndoLastImport);
-    step(&mut app, fx, 3);
+    live.step(&mut app, fx, 3);
     assert_eq!(count(), 5);
     assert!(app.status.as_deref().unwrap().starts_with("Undid import 2"));
-    drop(tx);
-    worker.join().unwrap();
+    live.stop();
 }
 
 /// The lab's negotiated plan is offered for the account that locks, the day
