@@ -85,11 +85,6 @@ impl Money {
         }
     }
 
-    /// Checked addition, for sums over untrusted input.
-    pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
-    }
-
     /// A lossy float for drawing charts; never for arithmetic.
     pub fn to_f64_lossy(self) -> f64 {
         use rust_decimal::prelude::ToPrimitive;

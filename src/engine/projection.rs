@@ -893,7 +893,7 @@ fn build_flows(
     let mut purchases: Purchases = BTreeMap::new();
     for p in &book.purchases {
         if in_horizon(p.date) {
-            let acct = run.acct_of(&p.account)?;
+            let acct = run.credit_idx(&p.account, "a [[purchase]]")?;
             purchases.entry(p.date).or_default().push(PlannedPurchase {
                 acct,
                 amount: p.amount,
@@ -959,7 +959,10 @@ fn build_flows(
                         kind: FlowKind::Fixed,
                     }),
                     Funding::Credit(name) => {
-                        let acct = run.acct_of(name)?;
+                        let acct = run.credit_idx(
+                            name,
+                            "a promotion's funding (use \"cash\" to pay from cash)",
+                        )?;
                         purchases.entry(ps.date).or_default().push(PlannedPurchase {
                             acct,
                             amount,
@@ -980,7 +983,10 @@ fn build_flows(
                             kind: FlowKind::Fixed,
                         }),
                         Funding::Credit(name) => {
-                            let acct = run.acct_of(name)?;
+                            let acct = run.credit_idx(
+                                name,
+                                "a promotion's funding (use \"cash\" to pay from cash)",
+                            )?;
                             purchases.entry(t).or_default().push(PlannedPurchase {
                                 acct,
                                 amount: pr.ad_spend_daily,
@@ -1104,18 +1110,6 @@ impl Run<'_> {
                 ProjectionError::Account(format!(
                     "{what} names \"{name}\", which is not a credit account in the book; \
                  add it with kind = \"credit\" or fix the name"
-                ))
-            })
-    }
-
-    fn acct_of(&self, name: &str) -> Result<usize, ProjectionError> {
-        self.accts
-            .iter()
-            .position(|a| a.name == name)
-            .ok_or_else(|| {
-                ProjectionError::Account(format!(
-                    "\"{name}\" is not a credit account in the book; add it with kind = \"credit\" \
-                 or use \"cash\""
                 ))
             })
     }

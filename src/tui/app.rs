@@ -716,7 +716,13 @@ pub fn set(sc: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
     if v < Decimal::ZERO {
         return Err(format!("\"{text}\" must not be negative"));
     }
+    // A share: `15%`, `0.15`, or a bare `15` read as percent.
     let rate = |v: Decimal| {
+        let v = if percent || v <= Decimal::ONE {
+            v
+        } else {
+            v / Decimal::ONE_HUNDRED
+        };
         if v > Decimal::ONE {
             Err(format!("\"{text}\" must be at most 100%"))
         } else {
@@ -734,32 +740,14 @@ pub fn set(sc: &mut Scenario, p: Param, text: &str) -> Result<(), String> {
     match (p, promo) {
         (Param::Uplift, Some(x)) => x.uplift = v,
         (Param::Lag, Some(x)) => x.settlement_lag_days = days(v)?,
-        (Param::Returns, Some(x)) => {
-            x.return_rate = rate(if percent || v <= Decimal::ONE {
-                v
-            } else {
-                v / Decimal::ONE_HUNDRED
-            })?
-        }
-        (Param::Fee, Some(x)) => {
-            x.platform_fee_rate = rate(if percent || v <= Decimal::ONE {
-                v
-            } else {
-                v / Decimal::ONE_HUNDRED
-            })?
-        }
+        (Param::Returns, Some(x)) => x.return_rate = rate(v)?,
+        (Param::Fee, Some(x)) => x.platform_fee_rate = rate(v)?,
         (Param::Ads, Some(x)) => x.ad_spend_daily = Money::rounded(v),
         (Param::Prestock, Some(x)) => match x.prestock.as_mut() {
             Some(ps) => ps.amount = Money::rounded(v),
             None => return Err("this promotion has no prestock".into()),
         },
-        (Param::Dip, Some(x)) => {
-            x.post_promo_dip = rate(if percent || v <= Decimal::ONE {
-                v
-            } else {
-                v / Decimal::ONE_HUNDRED
-            })?
-        }
+        (Param::Dip, Some(x)) => x.post_promo_dip = rate(v)?,
         (Param::DipDays, Some(x)) => x.dip_days = days(v)?,
         (
             Param::Delay

@@ -4,8 +4,6 @@
 //!
 //! Owns: cell-level parsing. Must not: know about profiles.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -38,11 +36,6 @@ pub fn split_records(text: &str) -> Vec<(u64, Vec<String>)> {
         }
     }
     out
-}
-
-/// Joins a record for header matching.
-pub fn joined(rec: &[String]) -> String {
-    rec.iter().map(|c| clean(c)).collect::<Vec<_>>().join(",")
 }
 
 /// Trims spaces, tabs, U+3000 and `=""`-style wrappers; `/`, `-`, runs of
@@ -157,11 +150,6 @@ pub fn date_with(cell: &str, fmt: &str) -> Result<NaiveDate, CellError> {
 /// Does this cell start with a date (a data row rather than a footer)?
 pub fn looks_like_date(cell: &str) -> bool {
     date(cell).is_ok()
-}
-
-/// A decimal rate or count from a cell.
-pub fn decimal(cell: &str) -> Result<Decimal, CellError> {
-    Decimal::from_str(&clean(cell)).map_err(|_| "is not a number".into())
 }
 
 #[cfg(test)]
