@@ -195,94 +195,146 @@ fn a_lab_change_reprojects_and_the_summary_follows() {
     assert!(draw(&app, 120, 40).contains("165,000.00"));
 }
 
+/// A tmux session running a command, killed when dropped (also when an
+/// assertion fails). `None` where tmux is not installed.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(session: String, width: u16, height: u16, cmd: &str) -> Option<Tmux> {
+        if std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            return None;
+        }
+        let t = Tmux { session };
+        let (w, h) = (width.to_string(), height.to_string());
+        let out = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.session,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(t)
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn send(&self, key: &str) {
+        self.run(&["send-keys", "-t", &self.session, key]);
+    }
+
+    /// What the pane shows; with `history`, the 200 lines above too.
+    fn screen(&self, history: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", &self.session];
+        if history {
+            args.extend(["-S", "-200"]);
+        }
+        String::from_utf8_lossy(&self.run(&args).stdout).to_string()
+    }
+
+    /// Waits up to 20 s for `what` to show.
+    fn wait_for(&self, what: &str, history: bool) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(20) {
+            if self.screen(history).contains(what) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    }
+
+    /// A tmux format of the pane, e.g. `#{alternate_on}`.
+    fn format(&self, f: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["display-message", "-p", "-t", &self.session, f])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-session", "-t", &self.session]);
+    }
+}
+
 /// The real binary in a real terminal (tmux): open the demo, switch screens,
 /// change a scenario value, see the summary change, quit, and find the
 /// terminal restored. Skipped, with a message, where tmux is not installed.
 #[test]
 fn the_real_binary_in_tmux() {
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-    if Command::new("tmux").arg("-V").output().is_err() {
+    let bin = assert_cmd::cargo::cargo_bin("ebb");
+    let cmd = format!("{} demo; echo EXITED:$?; sleep 30", bin.display());
+    let Some(t) = Tmux::start(format!("ebb-e2e-{}", std::process::id()), 120, 40, &cmd) else {
         eprintln!("tmux is not installed: skipping the end-to-end terminal test");
         return;
-    }
-    let bin = assert_cmd::cargo::cargo_bin("ebb");
-    let session = format!("ebb-e2e-{}", std::process::id());
-    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
-    let capture = || {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).to_string()
     };
-    let wait_for = |what: &str| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if capture().contains(what) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        false
-    };
-    let cmd = format!("{} demo; echo EXITED:$?; sleep 30", bin.display());
-    let out = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ]);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        t.wait_for("CRITICAL", false),
+        "the dashboard opens on Double 11:\n{}",
+        t.screen(false)
     );
-    let result = std::panic::catch_unwind(|| {
-        assert!(
-            wait_for("CRITICAL"),
-            "the dashboard opens on Double 11:\n{}",
-            capture()
-        );
-        tmux(&["send-keys", "-t", &session, "2"]);
-        assert!(wait_for("Baseline vs scenario"), "{}", capture());
-        for _ in 0..5 {
-            tmux(&["send-keys", "-t", &session, "j"]);
-        }
-        for _ in 0..7 {
-            tmux(&["send-keys", "-t", &session, "Left"]);
-        }
-        assert!(
-            wait_for("165,000.00"),
-            "the prestock steps down:\n{}",
-            capture()
-        );
-        assert!(wait_for("AMBER"), "and the summary follows:\n{}", capture());
-        tmux(&["send-keys", "-t", &session, "q"]);
-        assert!(wait_for("EXITED:0"), "ebb quits cleanly:\n{}", capture());
-        let alt = tmux(&[
-            "display-message",
-            "-p",
-            "-t",
-            &session,
-            "#{alternate_on} #{mouse_any_flag}",
-        ]);
-        assert_eq!(
-            String::from_utf8_lossy(&alt.stdout).trim(),
-            "0 0",
-            "the terminal left the alternate screen"
-        );
-        assert!(
-            !capture().contains("Baseline vs scenario"),
-            "the dashboard is gone from the screen"
-        );
-        eprintln!("tmux end-to-end: opened, switched, stepped, quit, restored");
-    });
-    tmux(&["kill-session", "-t", &session]);
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
+    t.send("2");
+    assert!(
+        t.wait_for("Baseline vs scenario", false),
+        "{}",
+        t.screen(false)
+    );
+    for _ in 0..5 {
+        t.send("j");
     }
+    for _ in 0..7 {
+        t.send("Left");
+    }
+    assert!(
+        t.wait_for("165,000.00", false),
+        "the prestock steps down:\n{}",
+        t.screen(false)
+    );
+    assert!(
+        t.wait_for("AMBER", false),
+        "and the summary follows:\n{}",
+        t.screen(false)
+    );
+    t.send("q");
+    assert!(
+        t.wait_for("EXITED:0", false),
+        "ebb quits cleanly:\n{}",
+        t.screen(false)
+    );
+    assert_eq!(
+        t.format("#{alternate_on} #{mouse_any_flag}"),
+        "0 0",
+        "the terminal left the alternate screen"
+    );
+    assert!(
+        !t.screen(false).contains("Baseline vs scenario"),
+        "the dashboard is gone from the screen"
+    );
+    eprintln!("tmux end-to-end: opened, switched, stepped, quit, restored");
 }
 
 /// A panic and a SIGTERM both leave the terminal restored (tmux, when
@@ -291,11 +343,6 @@ fn the_real_binary_in_tmux() {
 #[test]
 fn panic_and_sigterm_restore_the_terminal() {
     use std::process::Command;
-    use std::time::{Duration, Instant};
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux is not installed: skipping the terminal-restore test");
-        return;
-    }
     let bin = assert_cmd::cargo::cargo_bin("ebb");
     for (case, env, kill) in [
         (
@@ -305,91 +352,58 @@ fn panic_and_sigterm_restore_the_terminal() {
         ),
         ("sigterm", "", true),
     ] {
-        let session = format!("ebb-restore-{case}-{}", std::process::id());
-        let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
-        let capture = || {
-            String::from_utf8_lossy(
-                &tmux(&["capture-pane", "-p", "-S", "-200", "-t", &session]).stdout,
-            )
-            .to_string()
-        };
         let cmd = format!("{env}{} demo; echo EXITED:$?; sleep 30", bin.display());
-        tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "100",
-            "-y",
-            "30",
+        let Some(t) = Tmux::start(
+            format!("ebb-restore-{case}-{}", std::process::id()),
+            100,
+            30,
             &cmd,
-        ]);
-        let wait = |what: &str| {
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(20) {
-                if capture().contains(what) {
-                    return true;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            false
+        ) else {
+            eprintln!("tmux is not installed: skipping the terminal-restore test");
+            return;
         };
-        let result = std::panic::catch_unwind(|| {
-            if kill {
-                assert!(wait("CRITICAL"), "{}", capture());
-                // The pane runs a shell; ebb is its child.
-                let shell = String::from_utf8_lossy(
-                    &tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"]).stdout,
-                )
-                .trim()
-                .to_string();
-                let pids = String::from_utf8_lossy(
-                    &Command::new("pgrep")
-                        .args(["-P", &shell])
-                        .output()
-                        .unwrap()
-                        .stdout,
-                )
-                .to_string();
-                assert!(
-                    !pids.trim().is_empty(),
-                    "found ebb under the pane's shell {shell}"
-                );
-                for p in pids.split_whitespace() {
-                    Command::new("kill").args(["-TERM", p]).status().unwrap();
-                }
-            }
-            assert!(wait("EXITED:"), "{case}: ebb exits:\n{}", capture());
-            let alt = tmux(&[
-                "display-message",
-                "-p",
-                "-t",
-                &session,
-                "#{alternate_on} #{mouse_any_flag}",
-            ]);
-            assert_eq!(
-                String::from_utf8_lossy(&alt.stdout).trim(),
-                "0 0",
-                "{case}: alternate screen left"
+        if kill {
+            assert!(t.wait_for("CRITICAL", true), "{}", t.screen(true));
+            // The pane runs a shell; ebb is its child.
+            let shell = t.format("#{pane_pid}");
+            let pids = String::from_utf8_lossy(
+                &Command::new("pgrep")
+                    .args(["-P", &shell])
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .to_string();
+            assert!(
+                !pids.trim().is_empty(),
+                "found ebb under the pane's shell {shell}"
             );
-            if case == "panic" {
-                assert!(
-                    capture().contains("test panic after the first frame"),
-                    "the panic message is readable:\n{}",
-                    capture()
-                );
-            } else {
-                assert!(
-                    capture().contains("EXITED:0"),
-                    "SIGTERM is a clean quit:\n{}",
-                    capture()
-                );
+            for p in pids.split_whitespace() {
+                Command::new("kill").args(["-TERM", p]).status().unwrap();
             }
-        });
-        tmux(&["kill-session", "-t", &session]);
-        if let Err(e) = result {
-            std::panic::resume_unwind(e);
+        }
+        assert!(
+            t.wait_for("EXITED:", true),
+            "{case}: ebb exits:\n{}",
+            t.screen(true)
+        );
+        assert_eq!(
+            t.format("#{alternate_on} #{mouse_any_flag}"),
+            "0 0",
+            "{case}: alternate screen left"
+        );
+        if case == "panic" {
+            assert!(
+                t.screen(true).contains("test panic after the first frame"),
+                "the panic message is readable:\n{}",
+                t.screen(true)
+            );
+        } else {
+            assert!(
+                t.screen(true).contains("EXITED:0"),
+                "SIGTERM is a clean quit:\n{}",
+                t.screen(true)
+            );
         }
     }
 }
