@@ -361,10 +361,10 @@ pub fn action_for(app: &App, ev: &Event) -> Option<Action> {
 /// row start one line lower.
 fn row_at(app: &App, column: u16, row: u16) -> Option<usize> {
     let (first, left_part) = match app.screen {
-        Screen::Lab => (2u16, 50u16),
+        Screen::Lab => (2u16, crate::tui::view::LAB_LIST_PERCENT),
         Screen::Credit => (3, 100),
         Screen::Transactions => (3, 100),
-        Screen::Import => (2, 40),
+        Screen::Import => (2, crate::tui::view::INBOX_LIST_PERCENT),
         Screen::Dashboard => return None,
     };
     if column >= app.width * left_part / 100 || row < first || row + 1 >= app.height {

@@ -15,8 +15,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let l = app.lang;
     let t = &app.theme;
     let Some(view) = &app.view else { return };
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+    let [left, right] = Layout::horizontal([
+        Constraint::Percentage(super::INBOX_LIST_PERCENT),
+        Constraint::Percentage(100 - super::INBOX_LIST_PERCENT),
+    ])
+    .areas(area);
     let [inbox, log] = Layout::vertical([Constraint::Min(5), Constraint::Length(9)]).areas(left);
 
     let inbox_lines: Vec<Line> = if view.inbox.is_empty() {

@@ -24,8 +24,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let [top, chart] =
         Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
-    let [params, compare] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    let [params, compare] = Layout::horizontal([
+        Constraint::Percentage(super::LAB_LIST_PERCENT),
+        Constraint::Percentage(100 - super::LAB_LIST_PERCENT),
+    ])
+    .areas(top);
     if chart.height >= 6 {
         crate::tui::view::dashboard::cash_chart(app, frame, chart);
     }

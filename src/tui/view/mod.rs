@@ -21,6 +21,10 @@ use crate::tui::keymap;
 
 /// Column where the tabs start (mouse clicks on tabs use it).
 pub const TABS_X: u16 = 5;
+/// Share of the width (percent) of the lab's value list (mouse clicks use it).
+pub const LAB_LIST_PERCENT: u16 = 50;
+/// Share of the width (percent) of the import screen's inbox list.
+pub const INBOX_LIST_PERCENT: u16 = 40;
 
 /// Draws the whole app.
 pub fn render(app: &App, frame: &mut Frame) {
