@@ -101,7 +101,7 @@ pub fn load() -> Result<Store, DemoError> {
             dry_run: false,
             now: "demo",
         };
-        store.import(&parsed, &req)?;
+        store.import(parsed.statement(), &req)?;
     }
     Ok(store)
 }

@@ -14,13 +14,14 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::bookfile::BookFile;
-use crate::engine::import::{self, ParseOptions, profile};
+use crate::engine::import::{ParseOptions, RowError, profile};
 use crate::engine::money::Money;
 use crate::engine::projection::{self, Projection, Request, Risk};
 use crate::engine::report::ForecastJson;
 use crate::engine::scenario::{Scenario, ScenarioFile};
 use crate::engine::{montecarlo, solve};
-use crate::store::{ImportRequest, Store, StoreError, sha256_hex};
+use crate::ingest;
+use crate::store::{ImportRequest, Store, StoreError};
 use table::Table;
 
 /// ebb — will the business pay its credit bills on time?
@@ -499,45 +500,38 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
     let mut failed = false;
     for f in &a.files {
         let name = f.display().to_string();
-        let bytes = std::fs::read(f).with_context(|| format!("cannot read {name}"))?;
-        let parsed = match import::parse(&name, &bytes, &opts) {
-            Ok(p) => p,
+        let progress = Progress::new(&name, f);
+        let opened = match ingest::open(f, &name, &opts, |n| progress.at(n)) {
+            Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
                 failed = true;
                 continue;
             }
         };
-        let hash = sha256_hex(&bytes);
         let req = ImportRequest {
             file: &name,
-            hash: &hash,
+            hash: &opened.hash,
             account: a.account.as_deref(),
             skip_bad_rows: a.skip_bad_rows,
             dry_run: a.dry_run,
             now: &ctx.now,
         };
-        match store.import(&parsed, &req) {
+        let result = ingest::pipelined(opened.statement, |st| store.import(st, &req));
+        progress.done();
+        match result {
             Ok(r) => {
-                if !parsed.errors.is_empty() {
-                    eprintln!("{name}: skipped {} bad row(s):", parsed.errors.len());
-                    for e in &parsed.errors {
-                        eprintln!("  {e}");
-                    }
+                if !r.errors.is_empty() {
+                    eprintln!("{name}: skipped {} bad row(s):", r.rejected);
+                    print_bad_rows(&r.errors, r.rejected);
                 }
                 reports.push(r);
             }
-            Err(StoreError::BadRows(errs)) => {
+            Err(StoreError::BadRows { shown, total }) => {
                 eprintln!(
-                    "error: {name}: {} bad row(s); nothing was imported from this file:",
-                    errs.len()
+                    "error: {name}: {total} bad row(s); nothing was imported from this file:"
                 );
-                for e in errs.iter().take(20) {
-                    eprintln!("  {e}");
-                }
-                if errs.len() > 20 {
-                    eprintln!("  … and {} more", errs.len() - 20);
-                }
+                print_bad_rows(&shown, total);
                 eprintln!("Fix the rows, or import the rest with --skip-bad-rows.");
                 failed = true;
             }
@@ -582,6 +576,48 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
         }
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+fn print_bad_rows(shown: &[RowError], total: u64) {
+    for e in shown.iter().take(20) {
+        eprintln!("  {e}");
+    }
+    if total > 20 {
+        eprintln!("  … and {} more", total - 20);
+    }
+}
+
+/// A progress line on stderr for big files when stderr is a terminal.
+struct Progress {
+    line: Option<(String, u64)>,
+    shown: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    fn new(name: &str, path: &Path) -> Progress {
+        use std::io::IsTerminal;
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let show = std::io::stderr().is_terminal() && size >= 4 << 20;
+        Progress {
+            line: show.then(|| (name.to_string(), size)),
+            shown: std::sync::atomic::AtomicU64::new(u64::MAX),
+        }
+    }
+
+    fn at(&self, read: u64) {
+        if let Some((name, size)) = &self.line {
+            let pct = read * 100 / (*size).max(1);
+            if self.shown.swap(pct, std::sync::atomic::Ordering::Relaxed) != pct {
+                eprint!("\r{name}: reading {pct}% of {:.1} MB", *size as f64 / 1e6);
+            }
+        }
+    }
+
+    fn done(&self) {
+        if self.line.is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 fn accounts(cli: &Cli, as_of: NaiveDate, json: bool, out: &mut dyn Write) -> Result<i32> {

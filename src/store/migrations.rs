@@ -97,4 +97,15 @@ CREATE TABLE scheduled (
 CREATE INDEX transactions_reported ON transactions (account_id, date, id) WHERE balance IS NOT NULL;
 CREATE INDEX transactions_sales ON transactions (account_id, date) WHERE category = 'sales' AND amount > 0;
 "#,
+    // 3: an import's rows are one run of ids (one writer, one transaction),
+    // so undo finds them by id range; the per-row import index cost every
+    // import a third B-tree insert per row.
+    r#"
+ALTER TABLE imports ADD COLUMN first_tx INTEGER;
+ALTER TABLE imports ADD COLUMN last_tx INTEGER;
+UPDATE imports SET
+    first_tx = (SELECT min(id) FROM transactions WHERE import_id = imports.id),
+    last_tx = (SELECT max(id) FROM transactions WHERE import_id = imports.id);
+DROP INDEX transactions_import;
+"#,
 ];

@@ -11,14 +11,14 @@ mod migrations;
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Transaction as SqlTx, params};
 use sha2::{Digest, Sha256};
 
 use crate::engine::book::{Account, AccountKind, Bill, Book, Purchase, Scheduled, Transaction};
 use crate::engine::bookfile::{AccountDecl, BookFile, RecurringDecl};
 use crate::engine::calendar::Calendar;
-use crate::engine::import::{AccountHint, Content, ParsedFile, RowError};
+use crate::engine::import::{AccountHint, Holds, ImportError, Item, RowError, Statement};
 use crate::engine::money::Money;
 
 /// What can go wrong with the book.
@@ -34,8 +34,18 @@ pub enum StoreError {
     #[error("{0}")]
     NotABook(String),
     /// Rows could not be read; nothing was written.
-    #[error("{} bad row(s); nothing was imported. Fix the file, or import the good rows with --skip-bad-rows", .0.len())]
-    BadRows(Vec<RowError>),
+    #[error(
+        "{total} bad row(s); nothing was imported. Fix the file, or import the good rows with --skip-bad-rows"
+    )]
+    BadRows {
+        /// The first bad rows (at most a thousand).
+        shown: Vec<RowError>,
+        /// How many rows were bad.
+        total: u64,
+    },
+    /// The file cannot be read; nothing was written.
+    #[error("{0}")]
+    Import(#[from] ImportError),
     /// A request that does not fit the book.
     #[error("{0}")]
     Invalid(String),
@@ -74,7 +84,13 @@ pub struct ImportReport {
     pub import_id: Option<i64>,
     /// Accounts created by this import.
     pub created_accounts: Vec<String>,
+    /// The bad rows skipped (the first thousand).
+    #[serde(skip)]
+    pub errors: Vec<RowError>,
 }
+
+/// Bad rows kept for the report; the count goes on.
+const MAX_ERRORS: usize = 1000;
 
 /// A row of the import log.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -144,6 +160,23 @@ fn cents(m: Money, what: &str) -> Result<i64, StoreError> {
             "{what} {m} cannot be stored exactly (more than two decimals or too large)"
         ))
     })
+}
+
+/// `YYYY-MM-DD` of a date, without the formatting machinery (hot in
+/// imports).
+fn iso_day(d: NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut out = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut n: u32| {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, d.month());
+    put(8, 2, d.day());
+    Some(out)
 }
 
 fn date_of(s: &str) -> Result<NaiveDate, StoreError> {
@@ -324,11 +357,13 @@ impl Store {
         Ok(())
     }
 
-    /// Imports a parsed file in one transaction. With `dry_run` the
+    /// Imports a statement in one transaction, a row at a time as the
+    /// statement yields them. A bad row (unless `skip_bad_rows`) or an
+    /// unreadable rest of file rolls everything back; with `dry_run` the
     /// transaction is rolled back and the report says what would happen.
     pub fn import(
         &mut self,
-        parsed: &ParsedFile,
+        st: Statement<'_>,
         req: &ImportRequest<'_>,
     ) -> Result<ImportReport, StoreError> {
         let ImportRequest {
@@ -339,9 +374,14 @@ impl Store {
             dry_run,
             now,
         } = *req;
-        if !parsed.errors.is_empty() && !skip_bad_rows {
-            return Err(StoreError::BadRows(parsed.errors.clone()));
-        }
+        let Statement {
+            profile,
+            account: file_account,
+            holds,
+            items,
+        } = st;
+        self.conn.pragma_update(None, "cache_size", -24576)?;
+        self.conn.pragma_update(None, "foreign_keys", false)?;
         let tx = self.write_tx()?;
         let mut created = Vec::new();
         let mut ensure =
@@ -370,7 +410,7 @@ impl Store {
                     }
                 }
             };
-        let target: Option<AccountHint> = match (account, &parsed.account) {
+        let target: Option<AccountHint> = match (account, &file_account) {
             (Some(name), Some(h)) => Some(AccountHint {
                 name: name.to_string(),
                 kind: h.kind,
@@ -386,72 +426,49 @@ impl Store {
             .as_ref()
             .map_or_else(|| "(per row)".to_string(), |t| t.name.clone());
         tx.execute(
-            "INSERT INTO imports(file, hash, profile, account, added, duplicates, rejected, at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, ?6)",
-            params![file, hash, parsed.profile, account_label, parsed.errors.len() as i64, now],
+            "INSERT INTO imports(file, hash, profile, account, added, duplicates, rejected, at) VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5)",
+            params![file, hash, profile, account_label, now],
         )?;
         let import_id = tx.last_insert_rowid();
-        let (mut added, mut dups) = (0u64, 0u64);
-        match &parsed.content {
-            Content::Transactions(rows) => {
-                let Some(target) = target else {
-                    return Err(StoreError::Invalid(format!(
-                        "{file} does not say which account it belongs to; pass --account NAME (an existing account, or a new bank account of that name)"
-                    )));
-                };
-                let (target_id, _) = ensure(&tx, &target)?;
-                let mut ids: HashMap<String, i64> = HashMap::new();
-                let mut seen: HashMap<(i64, NaiveDate, i64, String), u32> = HashMap::new();
-                let mut stmt = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO transactions(account_id, date, amount, balance, description, counterparty, category, source_id, hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?;
-                for r in rows {
-                    let acct_id = match &r.account {
-                        None => target_id,
-                        Some(h) => match ids.get(&h.name) {
-                            Some(id) => *id,
-                            None => {
-                                let (id, _) = ensure(&tx, h)?;
-                                ids.insert(h.name.clone(), id);
-                                id
-                            }
-                        },
-                    };
-                    let amount = cents(r.amount, &format!("{file}:{}: amount", r.line))?;
-                    let key_text = r.source_id.clone().map_or_else(
-                        || format!("d\u{0}{}", r.description),
-                        |s| format!("i\u{0}{s}"),
-                    );
-                    let occ = seen
-                        .entry((acct_id, r.date, amount, key_text.clone()))
-                        .or_insert(0);
-                    *occ += 1;
-                    let mut h = Sha256::new();
-                    h.update(
-                        format!(
-                            "{acct_id}\u{0}{}\u{0}{amount}\u{0}{key_text}\u{0}{occ}",
-                            r.date
-                        )
-                        .as_bytes(),
-                    );
-                    let digest = h.finalize();
-                    let balance = r.balance.map(|b| cents(b, "balance")).transpose()?;
-                    let n = stmt.execute(params![
-                        acct_id,
-                        r.date.to_string(),
-                        amount,
-                        balance,
-                        r.description,
-                        r.counterparty,
-                        r.category,
-                        r.source_id,
-                        &digest[..16],
-                        import_id
-                    ])?;
-                    if n == 1 { added += 1 } else { dups += 1 }
-                }
+        let first_tx: i64 = tx.query_row(
+            "SELECT COALESCE(max(id), 0) + 1 FROM transactions",
+            [],
+            |r| r.get(0),
+        )?;
+        let target_id = match (holds, &target) {
+            (Holds::Transactions, None) => {
+                return Err(StoreError::Invalid(format!(
+                    "{file} does not say which account it belongs to; pass --account NAME (an existing account, or a new bank account of that name)"
+                )));
             }
-            Content::Bills(bills) => {
-                for (_, b) in bills {
+            (Holds::Transactions, Some(t)) => Some(ensure(&tx, t)?.0),
+            (Holds::Bills, _) => None,
+        };
+        let (mut added, mut dups, mut skipped) = (0u64, 0u64, 0u64);
+        let mut errors: Vec<RowError> = Vec::new();
+        let mut rejected = 0u64;
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut stmt = tx.prepare_cached(
+            "INSERT OR IGNORE INTO transactions(account_id, date, amount, balance, description, counterparty, category, source_id, hash, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for item in items {
+            let (r, key) = match item {
+                Item::Fatal(e) => return Err(StoreError::Import(e)),
+                Item::Bad(e) => {
+                    rejected += 1;
+                    if errors.len() < MAX_ERRORS {
+                        errors.push(e);
+                    }
+                    continue;
+                }
+                Item::Skipped => {
+                    skipped += 1;
+                    continue;
+                }
+                // After a bad row nothing will be kept: read on only to
+                // report every bad row.
+                _ if rejected > 0 && !skip_bad_rows => continue,
+                Item::Bill(_, b) => {
                     let hint = AccountHint {
                         name: b.account.clone(),
                         kind: AccountKind::Credit,
@@ -463,28 +480,92 @@ impl Store {
                             b.account
                         )));
                     }
-                    if upsert_bill(&tx, id, b, Some(import_id))? {
+                    if upsert_bill(&tx, id, &b, Some(import_id))? {
                         added += 1
                     } else {
                         dups += 1
                     }
+                    continue;
                 }
-            }
+                Item::Tx(r, key) => (r, key),
+            };
+            let acct_id = match (&r.account, target_id) {
+                (None, Some(id)) => id,
+                (None, None) => continue,
+                (Some(h), _) => match ids.get(&h.name) {
+                    Some(id) => *id,
+                    None => {
+                        let (id, _) = ensure(&tx, h)?;
+                        ids.insert(h.name.clone(), id);
+                        id
+                    }
+                },
+            };
+            let amount = match r.amount.to_cents() {
+                Some(c) => c,
+                None => cents(r.amount, &format!("{file}:{}: amount", r.line))?,
+            };
+            let day_buf;
+            let day_text;
+            let day = match iso_day(r.date) {
+                Some(d) => {
+                    day_buf = d;
+                    std::str::from_utf8(&day_buf).unwrap_or_default()
+                }
+                None => {
+                    day_text = r.date.to_string();
+                    &day_text
+                }
+            };
+            let balance = r.balance.map(|b| cents(b, "balance")).transpose()?;
+            let n = stmt.execute(params![
+                acct_id,
+                day,
+                amount,
+                balance,
+                r.description,
+                r.counterparty,
+                r.category,
+                r.source_id,
+                &key[..],
+                import_id
+            ])?;
+            if n == 1 { added += 1 } else { dups += 1 }
         }
+        drop(stmt);
+        if rejected > 0 && !skip_bad_rows {
+            return Err(StoreError::BadRows {
+                shown: errors,
+                total: rejected,
+            });
+        }
+        let last_tx: i64 =
+            tx.query_row("SELECT COALESCE(max(id), 0) FROM transactions", [], |r| {
+                r.get(0)
+            })?;
+        let range = (last_tx >= first_tx).then_some((first_tx, last_tx));
         tx.execute(
-            "UPDATE imports SET added = ?1, duplicates = ?2 WHERE id = ?3",
-            params![added as i64, dups as i64, import_id],
+            "UPDATE imports SET added = ?1, duplicates = ?2, rejected = ?3, first_tx = ?4, last_tx = ?5 WHERE id = ?6",
+            params![
+                added as i64,
+                dups as i64,
+                rejected as i64,
+                range.map(|r| r.0),
+                range.map(|r| r.1),
+                import_id
+            ],
         )?;
         let report = ImportReport {
             file: file.to_string(),
-            profile: parsed.profile.clone(),
+            profile,
             account: account_label,
             added,
             duplicates: dups,
-            rejected: parsed.errors.len() as u64,
-            skipped: parsed.skipped as u64,
+            rejected,
+            skipped,
             import_id: (!dry_run).then_some(import_id),
             created_accounts: created,
+            errors,
         };
         if dry_run {
             tx.rollback()?;
@@ -497,15 +578,26 @@ impl Store {
     /// Undoes an import: removes the rows it added and its log entry.
     pub fn undo_import(&mut self, id: i64) -> Result<(u64, u64), StoreError> {
         let tx = self.write_tx()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM imports WHERE id = ?1", [id], |r| r.get(0))
+        let range: Option<(Option<i64>, Option<i64>)> = tx
+            .query_row(
+                "SELECT first_tx, last_tx FROM imports WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
-        if exists.is_none() {
+        let Some(range) = range else {
             return Err(StoreError::Invalid(format!(
                 "there is no import {id}; `ebb imports` lists them"
             )));
-        }
-        let t = tx.execute("DELETE FROM transactions WHERE import_id = ?1", [id])? as u64;
+        };
+        // The import's rows are the ids it added, in one run.
+        let t = match range {
+            (Some(first), Some(last)) => tx.execute(
+                "DELETE FROM transactions WHERE id BETWEEN ?1 AND ?2 AND import_id = ?3",
+                params![first, last, id],
+            )? as u64,
+            _ => 0,
+        };
         let b = tx.execute("DELETE FROM bills WHERE import_id = ?1", [id])? as u64;
         tx.execute(
             "UPDATE accounts SET created_by = NULL WHERE created_by = ?1",

@@ -97,40 +97,68 @@ fn user_profiles(source: &Source) -> Vec<crate::engine::import::profile::Profile
         .collect()
 }
 
-/// Parses and imports a file (or rolls back with `dry_run`).
+/// The first rows of a file, for the preview.
+type Sample = Vec<(NaiveDate, String, crate::engine::money::Money, String)>;
+
+/// Imports a file, streamed (or rolls back with `dry_run`); also returns
+/// the first rows read.
 fn import_file(
     store: &mut Store,
     source: &Source,
     path: &std::path::Path,
     skip_bad_rows: bool,
     dry_run: bool,
-) -> Result<
-    (
-        crate::store::ImportReport,
-        crate::engine::import::ParsedFile,
-    ),
-    String,
-> {
+) -> Result<(crate::store::ImportReport, Sample), String> {
+    use crate::engine::import::{Holds, Item};
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
     let opts = crate::engine::import::ParseOptions {
         user_profiles: user_profiles(source),
         ..Default::default()
     };
-    let parsed = crate::engine::import::parse(&name, &bytes, &opts).map_err(|e| e.to_string())?;
-    let hash = crate::store::sha256_hex(&bytes);
+    let crate::ingest::Opened {
+        statement: st,
+        hash,
+        ..
+    } = crate::ingest::open(path, &name, &opts, |_| {}).map_err(|e| e.to_string())?;
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     // A file in ebb's own format names no account: the dashboard uses the
     // file's name (inbox/icbc-8866.csv → icbc-8866), shown in the preview.
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let account = if parsed.account.is_none()
-        && matches!(
-            parsed.content,
-            crate::engine::import::Content::Transactions(_)
-        ) {
+    let account = if st.account.is_none() && st.holds == Holds::Transactions {
         stem.as_deref()
     } else {
         None
+    };
+    let default = account
+        .map(str::to_string)
+        .or_else(|| st.account.as_ref().map(|a| a.name.clone()))
+        .unwrap_or_default();
+    let mut sample: Sample = Vec::new();
+    let items = st.items.inspect(|item| {
+        if sample.len() >= 8 {
+            return;
+        }
+        match item {
+            Item::Tx(r, _) => sample.push((
+                r.date,
+                r.account
+                    .as_ref()
+                    .map_or_else(|| default.clone(), |a| a.name.clone()),
+                r.amount,
+                r.description.clone(),
+            )),
+            Item::Bill(_, b) => sample.push((
+                b.due_date,
+                b.account.clone(),
+                b.amount_due,
+                format!("bill, paid {}", b.paid),
+            )),
+            _ => {}
+        }
+    });
+    let st = crate::engine::import::Statement {
+        items: Box::new(items),
+        ..st
     };
     let req = crate::store::ImportRequest {
         file: &name,
@@ -140,11 +168,11 @@ fn import_file(
         dry_run,
         now: &now,
     };
-    match store.import(&parsed, &req) {
-        Ok(r) => Ok((r, parsed)),
-        Err(crate::store::StoreError::BadRows(errs)) => Err(format!(
-            "{name}: {} bad row(s); press Y to import the good rows, or fix the file",
-            errs.len()
+    let result = crate::ingest::pipelined(st, |st| store.import(st, &req));
+    match result {
+        Ok(r) => Ok((r, sample)),
+        Err(crate::store::StoreError::BadRows { total, .. }) => Err(format!(
+            "{name}: {total} bad row(s); press Y to import the good rows, or fix the file"
         )),
         Err(e) => Err(e.to_string()),
     }
@@ -156,43 +184,14 @@ fn preview(
     source: &Source,
     path: &std::path::Path,
 ) -> crate::tui::app::ImportPreview {
-    use crate::engine::import::Content;
     match import_file(store, source, path, true, true) {
-        Ok((report, parsed)) => {
-            let default = report.account.clone();
-            let sample = match &parsed.content {
-                Content::Transactions(t) => t
-                    .iter()
-                    .take(8)
-                    .map(|r| {
-                        (
-                            r.date,
-                            r.account
-                                .as_ref()
-                                .map_or(default.clone(), |a| a.name.clone()),
-                            r.amount,
-                            r.description.clone(),
-                        )
-                    })
-                    .collect(),
-                Content::Bills(b) => b
-                    .iter()
-                    .take(8)
-                    .map(|(_, b)| {
-                        (
-                            b.due_date,
-                            b.account.clone(),
-                            b.amount_due,
-                            format!("bill, paid {}", b.paid),
-                        )
-                    })
-                    .collect(),
-            };
+        Ok((report, sample)) => {
+            let errors = report.errors.iter().map(ToString::to_string).collect();
             crate::tui::app::ImportPreview {
                 path: path.to_path_buf(),
                 report: Ok(report),
                 sample,
-                errors: parsed.errors.iter().map(ToString::to_string).collect(),
+                errors,
             }
         }
         Err(e) => crate::tui::app::ImportPreview {

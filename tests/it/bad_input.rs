@@ -54,6 +54,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("gbk-header-garbage.csv", { let (b, _, _) = encoding_rs::GBK.encode("交易时间,未知列,金额\n2026-01-01,x,1\n"); b.into_owned() }, "no known statement layout"),
         ("mixed-encodings.csv", { let mut b = HEAD.as_bytes().to_vec(); b.extend("2026-01-01,咖啡,-1,\n".as_bytes()); let (g, _, _) = encoding_rs::GBK.encode("2026-01-02,咖啡,x,\n"); b.extend(g.iter()); b }, "not an amount"),
         ("one-10mb-line.csv", { let mut b = b"date,description,amount\n2026-01-01,".to_vec(); b.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024)); b.extend(b",oops\n"); b }, "not an amount"),
+        ("late-bad-bytes.csv", { let mut b = HEAD.as_bytes().to_vec(); for i in 0..70_000 { b.extend(format!("2026-01-01,row {i},1.00,\n").as_bytes()); } b.extend(b"2026-01-02,\xff\xfe,1.00,\n"); b }, "line 70002 is not GBK/GB18030 text"),
         ("alipay-header-bad-row.csv", { let (b, _, _) = encoding_rs::GBK.encode("交易时间,交易分类,交易对方,对方账号,商品说明,收/支,金额,收/付款方式,交易状态,交易订单号,商家订单号,备注\n2026-01-01 10:00:00,餐饮,店,/,饭,支出,十块,余额,交易成功,1,2,\n"); b.into_owned() }, "not an amount"),
     ];
     v.sort_by_key(|c| c.0);
@@ -111,6 +112,35 @@ fn every_malformed_file_fails_clearly_and_writes_nothing() {
             .unwrap();
         assert_eq!(ok, "ok");
     }
+}
+
+/// A file that stops being text deep inside (after the first rows were
+/// already read and written) rolls back whole, even with
+/// `--skip-bad-rows`: the rest of the file cannot be trusted.
+#[test]
+fn a_file_that_stops_being_text_writes_nothing_even_when_skipping_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let file = dir.path().join("late.csv");
+    let mut b = HEAD.as_bytes().to_vec();
+    for i in 0..50_000 {
+        b.extend(format!("2026-01-01,row {i},1.00,\n").as_bytes());
+    }
+    b.extend(b"2026-01-02,\xff\xfe,1.00,\n2026-01-03,after,1.00,\n");
+    std::fs::write(&file, &b).unwrap();
+    let out = ebb(&db)
+        .args(["import", "--skip-bad-rows", "--account", "bank"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("late.csv: line 50002"), "{err}");
+    let n: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
 }
 
 /// Two processes importing into one book at once: both succeed (SQLite's

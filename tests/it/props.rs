@@ -179,7 +179,7 @@ proptest! {
         let parsed = ebb::engine::import::parse("gen.csv", csv.as_bytes(), &Default::default()).unwrap();
         let mut store = ebb::store::Store::open_in_memory().unwrap();
         let req = ebb::store::ImportRequest { file: "gen.csv", hash: "h", account: Some("bank"), skip_bad_rows: false, dry_run: false, now: "t" };
-        store.import(&parsed, &req).unwrap();
+        store.import(parsed.statement(), &req).unwrap();
         let stored: Money = store.transactions(None, None, None).unwrap().iter().map(|t| t.amount).sum();
         let want: Money = amounts.iter().map(|c| Money::from_cents(*c)).sum();
         prop_assert_eq!(stored, want);

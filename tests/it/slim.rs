@@ -66,7 +66,7 @@ fn warnings_survive_the_slim_load() {
     let parsed = ebb::engine::import::parse("b.csv", csv.as_bytes(), &Default::default()).unwrap();
     store
         .import(
-            &parsed,
+            parsed.statement(),
             &ebb::store::ImportRequest {
                 file: "b.csv",
                 hash: "h",
@@ -122,7 +122,7 @@ proptest! {
         }
         for (file, text, account) in [("b.csv", csv, "bank"), ("c.csv", card, "card")] {
             if let Ok(parsed) = ebb::engine::import::parse(file, text.as_bytes(), &ebb::engine::import::ParseOptions { target_kind: store.account_kind(account).unwrap(), ..Default::default() }) {
-                store.import(&parsed, &ebb::store::ImportRequest { file, hash: "h", account: Some(account), skip_bad_rows: false, dry_run: false, now: "t" }).unwrap();
+                store.import(parsed.statement(), &ebb::store::ImportRequest { file, hash: "h", account: Some(account), skip_bad_rows: false, dry_run: false, now: "t" }).unwrap();
             }
         }
         let as_of = (start + chrono::Days::new(u64::from(as_of))).to_string();

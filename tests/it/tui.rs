@@ -549,7 +549,7 @@ fn categorising_every_row_like_this_updates_the_book() {
         dry_run: false,
         now: "t",
     };
-    store.import(&parsed, &req).unwrap();
+    store.import(parsed.statement(), &req).unwrap();
     drop(store);
 
     let mut live = LiveWorker::start(db.clone());

@@ -9,38 +9,14 @@ use rust_decimal::Decimal;
 
 use crate::engine::money::Money;
 
-/// Splits text into CSV records, each with the 1-based line it starts on.
-/// Quoted fields may span lines.
-pub fn split_records(text: &str) -> Vec<(u64, Vec<String>)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::None)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                out.push((line, rec.iter().map(str::to_string).collect()));
-            }
-            Ok(false) => break,
-            Err(_) => {
-                // Unbalanced quotes: fall back to plain splitting of the rest
-                // so the row can still be reported with its line.
-                let line = out.last().map_or(1, |(l, _)| l + 1);
-                out.push((line, vec![String::from("\u{0}unreadable")]));
-                break;
-            }
-        }
-    }
-    out
-}
-
 /// Trims spaces, tabs, U+3000 and `=""`-style wrappers; `/`, `-`, runs of
 /// `-` and `""` become empty.
 pub fn clean(cell: &str) -> String {
+    trimmed(cell).to_string()
+}
+
+/// [`clean`] without a copy.
+pub fn trimmed(cell: &str) -> &str {
     let t = cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\t');
     let t = t
         .strip_prefix("=\"")
@@ -48,9 +24,14 @@ pub fn clean(cell: &str) -> String {
         .unwrap_or(t);
     let t = t.trim_matches('"').trim();
     if t == "/" || (!t.is_empty() && t.chars().all(|c| c == '-')) {
-        return String::new();
+        return "";
     }
-    t.to_string()
+    t
+}
+
+/// Is the cell empty once cleaned?
+pub fn is_blank(cell: &str) -> bool {
+    trimmed(cell).is_empty()
 }
 
 /// Why an amount cannot be read.
@@ -60,13 +41,19 @@ pub type CellError = String;
 /// leading `+`; `131.77(已退款89.84)` nets the partial refund;
 /// `468.32(已全额退款)` is zero.
 pub fn amount(cell: &str) -> Result<Money, CellError> {
-    let c = clean(cell);
+    let c = trimmed(cell);
     if c.is_empty() {
         return Err("the amount is empty".into());
     }
+    if c.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        // The common case: a plain number.
+        return number(c);
+    }
     let (base, refund) = match c.split_once(['(', '（']) {
         // Brackets after something that is not a number: not an amount.
-        Some((b, _)) if number(b).is_err() => return number(&c),
+        Some((b, _)) if number(b).is_err() => return number(c),
         Some((b, rest)) => {
             let inner = rest.trim_end_matches([')', '）']);
             if inner.contains("全额退款") {
@@ -77,7 +64,7 @@ pub fn amount(cell: &str) -> Result<Money, CellError> {
                 return Err("has text in brackets that is not a refund note".into());
             }
         }
-        None => (c.clone(), None),
+        None => (c.to_string(), None),
     };
     let gross = number(&base)?;
     match refund.as_deref() {
@@ -88,6 +75,15 @@ pub fn amount(cell: &str) -> Result<Money, CellError> {
 }
 
 fn number(s: &str) -> Result<Money, CellError> {
+    let s = s.trim();
+    if s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        if let Ok(d) = Decimal::from_str_exact(s) {
+            return checked(d);
+        }
+    }
     let mut t: String = s
         .trim()
         .trim_start_matches(['¥', '￥'])
@@ -103,6 +99,10 @@ fn number(s: &str) -> Result<Money, CellError> {
     }
     let d = Decimal::from_str_exact(t)
         .map_err(|_| "is not an amount (expected digits like 1234.56)".to_string())?;
+    checked(d)
+}
+
+fn checked(d: Decimal) -> Result<Money, CellError> {
     let m = Money::new(d);
     if m.to_cents().is_none() {
         return Err(if d.scale() > 2 {
@@ -118,7 +118,10 @@ fn number(s: &str) -> Result<Money, CellError> {
 /// `2026/10/20`, `2026.10.20`, `20261020`, `2026年10月20日`, with or
 /// without a time after it.
 pub fn date(cell: &str) -> Result<NaiveDate, CellError> {
-    let c = clean(cell);
+    let c = trimmed(cell);
+    if let Some(d) = iso_date(c) {
+        return Ok(d);
+    }
     let d = c.split([' ', 'T']).next().unwrap_or("");
     let d = d.replace(['年', '月'], "-").replace('日', "");
     let try_fmt = |f: &str| NaiveDate::parse_from_str(&d, f).ok();
@@ -137,6 +140,20 @@ pub fn date(cell: &str) -> Result<NaiveDate, CellError> {
                 "is not a date (expected YYYY-MM-DD)".into()
             }
         })
+}
+
+/// `YYYY-MM-DD` exactly, read without a format parser.
+fn iso_date(c: &str) -> Option<NaiveDate> {
+    let b = c.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Parses a date with an explicit chrono format (user profiles).

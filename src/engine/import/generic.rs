@@ -9,11 +9,10 @@
 //! Owns: detection and parsing of these three. Must not: guess an account.
 
 use crate::engine::book::AccountKind;
+use crate::engine::book::Bill;
 use crate::engine::bookfile::BillDecl;
-use crate::engine::import::cells::{amount, clean, date};
-use crate::engine::import::{
-    Content, ImportError, NewTransaction, ParseOptions, ParsedFile, RowError,
-};
+use crate::engine::import::cells::{amount, clean, date, is_blank, trimmed};
+use crate::engine::import::{ImportError, NewTransaction, ParseOptions, Row, RowError};
 use crate::engine::tomlnum::Num;
 
 /// Which generic format.
@@ -45,20 +44,20 @@ pub fn by_name(name: &str) -> Option<Generic> {
         .find(|g| g.name() == name)
 }
 
-fn header(lines: &[(u64, Vec<String>)]) -> Option<(usize, Vec<String>)> {
-    let (i, (_, rec)) = lines
+fn lowered(rec: &[String]) -> Vec<String> {
+    rec.iter().map(|c| clean(c).to_ascii_lowercase()).collect()
+}
+
+/// The index of the header (the first non-empty row) in `lines`.
+pub fn header_index(lines: &[(u64, Vec<String>)]) -> Option<usize> {
+    lines
         .iter()
-        .enumerate()
-        .find(|(_, (_, r))| r.iter().any(|c| !clean(c).is_empty()))?;
-    Some((
-        i,
-        rec.iter().map(|c| clean(c).to_ascii_lowercase()).collect(),
-    ))
+        .position(|(_, r)| r.iter().any(|c| !clean(c).is_empty()))
 }
 
 /// Detects a generic format from the first non-empty row.
 pub fn detect(lines: &[(u64, Vec<String>)]) -> Option<Generic> {
-    let (_, h) = header(lines)?;
+    let h = lowered(&lines[header_index(lines)?].1);
     let has = |n: &str| h.iter().any(|c| c == n);
     if has("account") && has("statement_date") && has("due_date") && has("amount_due") {
         Some(Generic::Bills)
@@ -69,169 +68,228 @@ pub fn detect(lines: &[(u64, Vec<String>)]) -> Option<Generic> {
     }
 }
 
-/// Parses a generic file.
-pub fn parse(
+/// A generic file's columns, found from its header; reads one row at a
+/// time, so a file of any length streams through.
+#[derive(Clone, Debug)]
+pub struct Layout {
     g: Generic,
-    file: &str,
-    lines: &[(u64, Vec<String>)],
-    opts: &ParseOptions,
-) -> Result<ParsedFile, ImportError> {
-    let (hi, h) = header(lines).ok_or_else(|| ImportError::Empty {
-        file: file.into(),
-        what: "the file is empty".into(),
-    })?;
-    let col = |n: &str| h.iter().position(|c| c == n);
-    let rows = &lines[hi + 1..];
-    let mut errors = Vec::new();
-    let err = |line: u64, c: Option<usize>, value: &str, reason: String| RowError {
-        file: file.to_string(),
-        line,
-        column: c.map(|c| (c + 1, h.get(c).cloned().unwrap_or_default())),
-        value: value.to_string(),
-        reason,
-    };
-    let g = if g == Generic::Bank && opts.target_kind == Some(AccountKind::Credit) {
-        Generic::CreditTransactions
-    } else {
-        g
-    };
-    let content = match g {
-        Generic::Bank | Generic::CreditTransactions => {
-            let (Some(cd), Some(cde), Some(ca)) = (col("date"), col("description"), col("amount"))
-            else {
-                return Err(ImportError::UnknownLayout { file: file.into() });
-            };
-            let cb = col("balance");
-            let (cc, ccat) = (col("counterparty"), col("category"));
-            let mut out = Vec::new();
-            for (line, rec) in rows {
-                if rec.iter().all(|c| clean(c).is_empty()) {
-                    continue;
+    file: String,
+    header: Vec<String>,
+    cols: Cols,
+}
+
+#[derive(Clone, Debug)]
+enum Cols {
+    Transactions {
+        date: usize,
+        description: usize,
+        amount: usize,
+        balance: Option<usize>,
+        counterparty: Option<usize>,
+        category: Option<usize>,
+    },
+    Bills,
+}
+
+impl Layout {
+    /// The layout of a file whose header row is `header`. A bank-format
+    /// file imported into a credit account is read as credit transactions.
+    pub fn new(
+        g: Generic,
+        file: &str,
+        header: &[String],
+        opts: &ParseOptions,
+    ) -> Result<Layout, ImportError> {
+        let header = lowered(header);
+        let col = |n: &str| header.iter().position(|c| c == n);
+        let g = if g == Generic::Bank && opts.target_kind == Some(AccountKind::Credit) {
+            Generic::CreditTransactions
+        } else {
+            g
+        };
+        let cols = match g {
+            Generic::Bank | Generic::CreditTransactions => {
+                let (Some(date), Some(description), Some(amount)) =
+                    (col("date"), col("description"), col("amount"))
+                else {
+                    return Err(ImportError::UnknownLayout { file: file.into() });
+                };
+                Cols::Transactions {
+                    date,
+                    description,
+                    amount,
+                    balance: col("balance"),
+                    counterparty: col("counterparty"),
+                    category: col("category"),
                 }
-                let cell = |i: usize| rec.get(i).map(String::as_str).unwrap_or("");
+            }
+            Generic::Bills => {
+                let need = ["account", "statement_date", "due_date", "amount_due"];
+                if need.iter().any(|n| col(n).is_none()) {
+                    return Err(ImportError::UnknownLayout { file: file.into() });
+                }
+                Cols::Bills
+            }
+        };
+        Ok(Layout {
+            g,
+            file: file.into(),
+            header,
+            cols,
+        })
+    }
+
+    /// Profile name.
+    pub fn name(&self) -> &'static str {
+        self.g.name()
+    }
+
+    /// Does the file hold bills?
+    pub fn holds_bills(&self) -> bool {
+        matches!(self.cols, Cols::Bills)
+    }
+
+    fn col(&self, n: &str) -> Option<usize> {
+        self.header.iter().position(|c| c == n)
+    }
+
+    fn err(&self, line: u64, c: Option<usize>, value: &str, reason: String) -> RowError {
+        RowError {
+            file: self.file.clone(),
+            line,
+            column: c.map(|c| (c + 1, self.header.get(c).cloned().unwrap_or_default())),
+            value: value.to_string(),
+            reason,
+        }
+    }
+
+    /// Reads one row; `None` for a blank row.
+    pub fn row(&self, line: u64, rec: &csv::StringRecord) -> Option<Row> {
+        if rec.iter().all(is_blank) {
+            return None;
+        }
+        let cell = |i: usize| rec.get(i).unwrap_or("");
+        Some(match &self.cols {
+            Cols::Transactions {
+                date: cd,
+                description,
+                amount: ca,
+                balance: cb,
+                counterparty,
+                category,
+            } => {
+                let (cd, ca, cb) = (*cd, *ca, *cb);
                 let d = match date(cell(cd)) {
                     Ok(d) => d,
                     Err(e) => {
-                        errors.push(err(*line, Some(cd), cell(cd), format!("the date {e}")));
-                        continue;
+                        return Some(Row::Bad(self.err(
+                            line,
+                            Some(cd),
+                            cell(cd),
+                            format!("the date {e}"),
+                        )));
                     }
                 };
                 let a = match amount(cell(ca)) {
                     Ok(a) => a,
                     Err(e) => {
-                        errors.push(err(*line, Some(ca), cell(ca), format!("the amount {e}")));
-                        continue;
+                        return Some(Row::Bad(self.err(
+                            line,
+                            Some(ca),
+                            cell(ca),
+                            format!("the amount {e}"),
+                        )));
                     }
                 };
-                let balance = match cb.map(cell).map(clean).filter(|s| !s.is_empty()) {
+                let balance = match cb.map(cell).map(trimmed).filter(|s| !s.is_empty()) {
                     None => None,
-                    Some(b) => match amount(&b) {
+                    Some(b) => match amount(b) {
                         Ok(b) => Some(b),
                         Err(e) => {
-                            errors.push(err(*line, cb, &b, format!("the balance {e}")));
-                            continue;
+                            return Some(Row::Bad(self.err(
+                                line,
+                                cb,
+                                b,
+                                format!("the balance {e}"),
+                            )));
                         }
                     },
                 };
-                let signed = if g == Generic::CreditTransactions {
+                let signed = if self.g == Generic::CreditTransactions {
                     -a
                 } else {
                     a
                 };
-                out.push(NewTransaction {
+                Row::Tx(NewTransaction {
                     account: None,
                     date: d,
                     amount: signed,
                     balance,
-                    description: clean(cell(cde)),
-                    counterparty: cc.map(|i| clean(cell(i))).unwrap_or_default(),
-                    category: ccat.map(|i| clean(cell(i))).unwrap_or_default(),
+                    description: clean(cell(*description)),
+                    counterparty: counterparty.map(|i| clean(cell(i))).unwrap_or_default(),
+                    category: category.map(|i| clean(cell(i))).unwrap_or_default(),
                     source_id: None,
-                    line: *line,
-                });
+                    line,
+                })
             }
-            Content::Transactions(out)
-        }
-        Generic::Bills => {
-            let need = ["account", "statement_date", "due_date", "amount_due"];
-            if need.iter().any(|n| col(n).is_none()) {
-                return Err(ImportError::UnknownLayout { file: file.into() });
-            }
-            let mut out = Vec::new();
-            for (line, rec) in rows {
-                if rec.iter().all(|c| clean(c).is_empty()) {
-                    continue;
-                }
-                let get = |n: &str| {
-                    col(n)
-                        .and_then(|i| rec.get(i))
-                        .map(|c| clean(c))
-                        .unwrap_or_default()
-                };
-                let bad = |n: &str, reason: String| err(*line, col(n), &get(n), reason);
-                let money = |n: &str| -> Result<Option<Num>, RowError> {
-                    let v = get(n);
-                    if v.is_empty() {
-                        return Ok(None);
-                    }
-                    amount(&v)
-                        .map(|m| Some(Num(m.decimal())))
-                        .map_err(|e| bad(n, format!("{n} {e}")))
-                };
-                let count = |n: &str| -> Result<Option<u32>, RowError> {
-                    let v = get(n);
-                    if v.is_empty() {
-                        return Ok(None);
-                    }
-                    v.parse()
-                        .map(Some)
-                        .map_err(|_| bad(n, format!("{n} is not a whole number")))
-                };
-                let parsed = (|| -> Result<BillDecl, RowError> {
-                    let account = get("account");
-                    if account.is_empty() {
-                        return Err(bad(
-                            "account",
-                            "the account is empty; name the credit account".into(),
-                        ));
-                    }
-                    Ok(BillDecl {
-                        account,
-                        statement_date: date(&get("statement_date"))
-                            .map_err(|e| bad("statement_date", format!("statement_date {e}")))?,
-                        due_date: date(&get("due_date"))
-                            .map_err(|e| bad("due_date", format!("due_date {e}")))?,
-                        amount_due: money("amount_due")?
-                            .ok_or_else(|| bad("amount_due", "amount_due is empty".into()))?,
-                        min_due: money("min_due")?,
-                        paid: money("paid")?,
-                        penalty: money("penalty")?,
-                        fees: money("fees")?,
-                        installment_no: count("installment_no")?,
-                        installment_total: count("installment_total")?,
-                        fee: money("fee")?,
-                        note: Some(get("note")),
-                    })
-                })();
-                match parsed.and_then(|b| b.to_bill().map_err(|e| err(*line, None, "", e))) {
-                    Ok(b) => out.push((*line, b)),
-                    Err(e) => errors.push(e),
-                }
-            }
-            Content::Bills(out)
-        }
-    };
-    if content.is_empty() && errors.is_empty() {
-        return Err(ImportError::Empty {
-            file: file.into(),
-            what: "the file has a header but no rows".into(),
-        });
+            Cols::Bills => match self.bill(line, rec) {
+                Ok(b) => Row::Bill(line, b),
+                Err(e) => Row::Bad(e),
+            },
+        })
     }
-    Ok(ParsedFile {
-        profile: g.name().into(),
-        account: None,
-        content,
-        errors,
-        skipped: 0,
-    })
+
+    fn bill(&self, line: u64, rec: &csv::StringRecord) -> Result<Bill, RowError> {
+        let get = |n: &str| {
+            self.col(n)
+                .and_then(|i| rec.get(i))
+                .map(clean)
+                .unwrap_or_default()
+        };
+        let bad = |n: &str, reason: String| self.err(line, self.col(n), &get(n), reason);
+        let money = |n: &str| -> Result<Option<Num>, RowError> {
+            let v = get(n);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            amount(&v)
+                .map(|m| Some(Num(m.decimal())))
+                .map_err(|e| bad(n, format!("{n} {e}")))
+        };
+        let count = |n: &str| -> Result<Option<u32>, RowError> {
+            let v = get(n);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse()
+                .map(Some)
+                .map_err(|_| bad(n, format!("{n} is not a whole number")))
+        };
+        let account = get("account");
+        if account.is_empty() {
+            return Err(bad(
+                "account",
+                "the account is empty; name the credit account".into(),
+            ));
+        }
+        BillDecl {
+            account,
+            statement_date: date(&get("statement_date"))
+                .map_err(|e| bad("statement_date", format!("statement_date {e}")))?,
+            due_date: date(&get("due_date"))
+                .map_err(|e| bad("due_date", format!("due_date {e}")))?,
+            amount_due: money("amount_due")?
+                .ok_or_else(|| bad("amount_due", "amount_due is empty".into()))?,
+            min_due: money("min_due")?,
+            paid: money("paid")?,
+            penalty: money("penalty")?,
+            fees: money("fees")?,
+            installment_no: count("installment_no")?,
+            installment_total: count("installment_total")?,
+            fee: money("fee")?,
+            note: Some(get("note")),
+        }
+        .to_bill()
+        .map_err(|e| self.err(line, None, "", e))
+    }
 }

@@ -12,9 +12,12 @@ pub mod decode;
 pub mod generic;
 pub mod profile;
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::io::Read;
 
 use chrono::NaiveDate;
+use sha2::Digest;
 
 use crate::engine::book::{AccountKind, Bill};
 use crate::engine::money::Money;
@@ -160,6 +163,157 @@ pub struct ParsedFile {
     pub skipped: usize,
 }
 
+/// A row's identity within its account, for dedup: 16 bytes of SHA-256
+/// over its day, amount, the source's id (else its description) and its
+/// occurrence among identical rows of the same file, so two identical rows
+/// in one file are both kept and re-importing the file adds nothing.
+pub type RowKey = [u8; 16];
+
+/// What a parser makes of a row, before it gets its identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Row {
+    /// A transaction.
+    Tx(NewTransaction),
+    /// A bill, with its line.
+    Bill(u64, Bill),
+    /// A row that cannot be read.
+    Bad(RowError),
+    /// A row left out on purpose.
+    Skipped,
+    /// The rest of the file cannot be read.
+    Fatal(ImportError),
+}
+
+/// One thing a statement yields, in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A transaction and its identity.
+    Tx(NewTransaction, RowKey),
+    /// A bill, with its line.
+    Bill(u64, Bill),
+    /// A row that cannot be read.
+    Bad(RowError),
+    /// A row left out on purpose (closed trade, other currency, paid from
+    /// another account).
+    Skipped,
+    /// The rest of the file cannot be read: nothing of it may be imported.
+    Fatal(ImportError),
+}
+
+/// What a statement holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    /// Transactions.
+    Transactions,
+    /// Open bills.
+    Bills,
+}
+
+/// An opened statement: its layout, and its rows as they are read.
+pub struct Statement<'a> {
+    /// Profile name.
+    pub profile: String,
+    /// The file's own account, when the file names one.
+    pub account: Option<AccountHint>,
+    /// Transactions or bills.
+    pub holds: Holds,
+    /// The rows, read lazily for ebb's own formats (any size streams
+    /// through), from a parsed buffer for bank and wallet layouts.
+    pub items: Box<dyn Iterator<Item = Item> + Send + 'a>,
+}
+
+impl ParsedFile {
+    /// The parsed rows as a statement.
+    pub fn statement(&self) -> Statement<'static> {
+        let holds = match self.content {
+            Content::Transactions(_) => Holds::Transactions,
+            Content::Bills(_) => Holds::Bills,
+        };
+        let mut rows: Vec<Row> = self.errors.iter().cloned().map(Row::Bad).collect();
+        match &self.content {
+            Content::Transactions(t) => rows.extend(t.iter().cloned().map(Row::Tx)),
+            Content::Bills(b) => rows.extend(b.iter().cloned().map(|(l, b)| Row::Bill(l, b))),
+        }
+        rows.extend(std::iter::repeat_n(Row::Skipped, self.skipped));
+        Statement {
+            profile: self.profile.clone(),
+            account: self.account.clone(),
+            holds,
+            items: Box::new(Identify::new(rows.into_iter())),
+        }
+    }
+}
+
+/// Gives each transaction its [`RowKey`].
+struct Identify<I> {
+    rows: I,
+    /// Keys seen, by a 64-bit digest of each (8 bytes a row)...
+    once: HashSet<u64>,
+    /// ...and how often those seen more than once were seen.
+    again: HashMap<u64, u32>,
+    key: String,
+}
+
+impl<I> Identify<I> {
+    fn new(rows: I) -> Identify<I> {
+        Identify {
+            rows,
+            once: HashSet::new(),
+            again: HashMap::new(),
+            key: String::new(),
+        }
+    }
+
+    fn key(&mut self, t: &NewTransaction) -> RowKey {
+        use std::fmt::Write as _;
+        use std::hash::{Hash, Hasher};
+        let (tag, text) = match &t.source_id {
+            Some(s) => ('i', s.as_str()),
+            None => ('d', t.description.as_str()),
+        };
+        self.key.clear();
+        // Writing to a String cannot fail.
+        let _ = match t.amount.to_cents() {
+            Some(c) => write!(self.key, "{}\u{0}{c}\u{0}{tag}\u{0}{text}", t.date),
+            // Too large for the book: the store refuses the row anyway.
+            None => write!(self.key, "{}\u{0}{}\u{0}{tag}\u{0}{text}", t.date, t.amount),
+        };
+        let mut h = std::hash::DefaultHasher::new();
+        t.account.as_ref().map(|a| a.name.as_str()).hash(&mut h);
+        self.key.hash(&mut h);
+        let digest = h.finish();
+        let occ = if self.once.insert(digest) {
+            1
+        } else {
+            let n = self.again.entry(digest).or_insert(1);
+            *n += 1;
+            *n
+        };
+        let _ = write!(self.key, "\u{0}{occ}");
+        let digest = sha2::Sha256::digest(self.key.as_bytes());
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&digest[..16]);
+        out
+    }
+}
+
+impl<I: Iterator<Item = Row>> Iterator for Identify<I> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        Some(match self.rows.next()? {
+            Row::Tx(t) => {
+                let k = self.key(&t);
+                Item::Tx(t, k)
+            }
+            Row::Bill(l, b) => Item::Bill(l, b),
+            Row::Bad(e) => Item::Bad(e),
+            Row::Skipped => Item::Skipped,
+            Row::Fatal(e) => Item::Fatal(e),
+        })
+    }
+}
+
 /// Options from the command line.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
@@ -171,42 +325,284 @@ pub struct ParseOptions {
     pub user_profiles: Vec<profile::Profile>,
 }
 
-/// Parses a statement file.
-pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile, ImportError> {
-    let text = decode::decode(bytes).map_err(|reason| ImportError::NotText {
+/// A CSV record with the line it starts on.
+enum Rec {
+    Row(u64, csv::StringRecord),
+    /// The CSV reader gave up here (the rest is unreadable).
+    Unreadable(u64),
+    /// The bytes stopped being text.
+    NotText(String),
+}
+
+/// CSV records of decoded text, one at a time. Quoted fields may span
+/// lines.
+struct Records<R> {
+    rdr: csv::Reader<R>,
+    done: bool,
+}
+
+impl<R: Read> Records<R> {
+    fn new(input: R) -> Records<R> {
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::None)
+            .from_reader(input);
+        Records { rdr, done: false }
+    }
+}
+
+impl<R: Read> Iterator for Records<R> {
+    type Item = Rec;
+
+    fn next(&mut self) -> Option<Rec> {
+        if self.done {
+            return None;
+        }
+        let mut rec = csv::StringRecord::new();
+        match self.rdr.read_record(&mut rec) {
+            Ok(true) => Some(Rec::Row(rec.position().map_or(0, |p| p.line()), rec)),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(match e.into_kind() {
+                    csv::ErrorKind::Io(io) => Rec::NotText(io.to_string()),
+                    _ => Rec::Unreadable(self.rdr.position().line()),
+                })
+            }
+        }
+    }
+}
+
+fn cells(rec: &csv::StringRecord) -> Vec<String> {
+    rec.iter().map(str::to_string).collect()
+}
+
+/// Rows this many records into a file are enough to find any header.
+const PEEK: usize = 128;
+
+/// Opens a statement: finds its layout from the first rows and reads the
+/// rest as it is consumed. `enc` comes from a [`decode::Scan`] of the same
+/// bytes.
+pub fn open<'a, R: Read + Send + 'a>(
+    file: &str,
+    input: R,
+    enc: decode::Encoding,
+    opts: &ParseOptions,
+) -> Result<Statement<'a>, ImportError> {
+    let not_text = |reason: String| ImportError::NotText {
         file: file.to_string(),
         reason,
-    })?;
-    let lines = cells::split_records(&text);
-    if lines
-        .iter()
-        .all(|(_, l)| l.iter().all(|c| cells::clean(c).is_empty()))
-    {
+    };
+    let mut recs = Records::new(decode::reader(enc, input));
+    let mut head: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut prefix: Vec<Rec> = Vec::new();
+    for r in recs.by_ref() {
+        match &r {
+            Rec::Row(line, rec) => head.push((*line, cells(rec))),
+            Rec::Unreadable(line) => head.push((*line, vec![String::from("\u{0}unreadable")])),
+            Rec::NotText(reason) => return Err(not_text(reason.clone())),
+        }
+        prefix.push(r);
+        if prefix.len() == PEEK {
+            break;
+        }
+    }
+    let blank = |l: &[(u64, Vec<String>)]| {
+        l.iter()
+            .all(|(_, r)| r.iter().all(|c| cells::clean(c).is_empty()))
+    };
+    if prefix.len() < PEEK && blank(&head) {
         return Err(ImportError::Empty {
             file: file.to_string(),
             what: "the file is empty".into(),
         });
     }
-    if let Some(name) = &opts.profile {
-        if let Some(g) = generic::by_name(name) {
-            return generic::parse(g, file, &lines, opts);
+    let generic = match &opts.profile {
+        Some(name) => match generic::by_name(name) {
+            Some(g) => Some(g),
+            None if profile::find(name, &opts.user_profiles).is_some() => None,
+            None => {
+                return Err(ImportError::Profile(format!(
+                    "unknown profile \"{name}\"; `ebb profiles` lists them"
+                )));
+            }
+        },
+        None => generic::detect(&head),
+    };
+    if let Some(g) = generic {
+        let Some(hi) = generic::header_index(&head) else {
+            return Err(ImportError::Empty {
+                file: file.to_string(),
+                what: "the file is empty".into(),
+            });
+        };
+        let layout = generic::Layout::new(g, file, &head[hi].1, opts)?;
+        let holds = if layout.holds_bills() {
+            Holds::Bills
+        } else {
+            Holds::Transactions
+        };
+        let rows = prefix.into_iter().skip(hi + 1).chain(recs);
+        return Ok(Statement {
+            profile: layout.name().to_string(),
+            account: None,
+            holds,
+            items: Box::new(Identify::new(GenericRows {
+                layout,
+                file: file.to_string(),
+                rows,
+                any: false,
+                ended: false,
+            })),
+        });
+    }
+    let p = match &opts.profile {
+        Some(name) => profile::find(name, &opts.user_profiles),
+        None => opts
+            .user_profiles
+            .iter()
+            .chain(profile::builtin().iter())
+            .find(|p| p.header_line(&head).is_some()),
+    };
+    let Some(p) = p else {
+        return Err(ImportError::UnknownLayout {
+            file: file.to_string(),
+        });
+    };
+    // Bank and wallet exports are a month or a year of rows: their
+    // layouts look across the whole file (newest-first order, refunds
+    // paired with closed trades), so they are read whole.
+    let mut lines = head;
+    for r in recs {
+        match r {
+            Rec::Row(line, rec) => lines.push((line, cells(&rec))),
+            Rec::Unreadable(line) => lines.push((line, vec![String::from("\u{0}unreadable")])),
+            Rec::NotText(reason) => return Err(not_text(reason)),
         }
-        let p = profile::find(name, &opts.user_profiles).ok_or_else(|| {
-            ImportError::Profile(format!(
-                "unknown profile \"{name}\"; `ebb profiles` lists them"
-            ))
+    }
+    Ok(p.parse(file, &lines)?.statement())
+}
+
+/// Rows of a generic file, read as they are consumed.
+struct GenericRows<I> {
+    layout: generic::Layout,
+    file: String,
+    rows: I,
+    any: bool,
+    ended: bool,
+}
+
+impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        if self.ended {
+            return None;
+        }
+        loop {
+            let item = match self.rows.next() {
+                None => {
+                    self.ended = true;
+                    return (!self.any).then(|| {
+                        Row::Fatal(ImportError::Empty {
+                            file: self.file.clone(),
+                            what: "the file has a header but no rows".into(),
+                        })
+                    });
+                }
+                Some(Rec::Row(line, rec)) => match self.layout.row(line, &rec) {
+                    Some(item) => item,
+                    None => continue,
+                },
+                Some(Rec::Unreadable(line)) => Row::Bad(RowError {
+                    file: self.file.clone(),
+                    line,
+                    column: None,
+                    value: String::new(),
+                    reason: "from here on the file cannot be read as CSV (an unclosed quote?); fix the quotes".into(),
+                }),
+                Some(Rec::NotText(reason)) => {
+                    self.ended = true;
+                    Row::Fatal(ImportError::NotText {
+                        file: self.file.clone(),
+                        reason,
+                    })
+                }
+            };
+            self.any = true;
+            return Some(item);
+        }
+    }
+}
+
+/// Parses a whole statement held in memory.
+pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile, ImportError> {
+    let enc = decode::Scan::bytes(bytes)
+        .0
+        .map_err(|reason| ImportError::NotText {
+            file: file.to_string(),
+            reason,
         })?;
-        return p.parse(file, &lines);
-    }
-    if let Some(g) = generic::detect(&lines) {
-        return generic::parse(g, file, &lines, opts);
-    }
-    for p in opts.user_profiles.iter().chain(profile::builtin().iter()) {
-        if p.header_line(&lines).is_some() {
-            return p.parse(file, &lines);
+    let st = open(file, bytes, enc, opts)?;
+    let mut content = match st.holds {
+        Holds::Transactions => Content::Transactions(Vec::new()),
+        Holds::Bills => Content::Bills(Vec::new()),
+    };
+    let (mut errors, mut skipped) = (Vec::new(), 0);
+    for item in st.items {
+        match (item, &mut content) {
+            (Item::Tx(t, _), Content::Transactions(v)) => v.push(t),
+            (Item::Bill(l, b), Content::Bills(v)) => v.push((l, b)),
+            (Item::Tx(..) | Item::Bill(..), _) => {}
+            (Item::Bad(e), _) => errors.push(e),
+            (Item::Skipped, _) => skipped += 1,
+            (Item::Fatal(e), _) => return Err(e),
         }
     }
-    Err(ImportError::UnknownLayout {
-        file: file.to_string(),
+    Ok(ParsedFile {
+        profile: st.profile,
+        account: st.account,
+        content,
+        errors,
+        skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(csv: &str) -> Vec<RowKey> {
+        let st = open(
+            "t.csv",
+            csv.as_bytes(),
+            decode::Encoding::Utf8,
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        st.items
+            .filter_map(|i| match i {
+                Item::Tx(_, k) => Some(k),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_rows_get_their_own_keys_and_keep_them_across_files() {
+        let a = keys("date,description,amount\n2026-01-01,tea,-5\n2026-01-01,tea,-5\n");
+        assert_ne!(a[0], a[1], "two identical purchases are two rows");
+        // A later export overlapping the first: the same two rows, then a
+        // third identical one, plus other rows around them.
+        let b = keys(
+            "date,description,amount\n2026-01-01,cake,-9\n2026-01-01,tea,-5.00\n2026-01-01,tea,-5\n2026-01-01,tea,-5\n",
+        );
+        assert_eq!(&b[1..3], &a[..], "re-importing finds both");
+        assert!(!a.contains(&b[3]), "the third is new");
+        assert!(!a.contains(&b[0]));
+    }
 }
