@@ -108,4 +108,11 @@ UPDATE imports SET
     last_tx = (SELECT max(id) FROM transactions WHERE import_id = imports.id);
 DROP INDEX transactions_import;
 "#,
+    // 4: the dedup index leads with the date, so the ledger's newest-first
+    // listing walks it instead of sorting every row; lookups by account and
+    // a date range still use it (or the partial indexes).
+    r#"
+DROP INDEX transactions_dedup;
+CREATE UNIQUE INDEX transactions_dedup ON transactions (date, account_id, hash);
+"#,
 ];

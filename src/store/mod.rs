@@ -775,6 +775,124 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// A window of the ledger, newest first (date, then position in file),
+    /// of the rows whose account, date, description, counterparty or
+    /// category contain `filter` (any case): `limit` rows from index
+    /// `offset`, and the number of such rows (counted unless `known`).
+    /// `near` is a row already shown, (its index, date, id): a window next
+    /// to it is found by seeking from it instead of counting from the top;
+    /// a window in the second half is counted from the end.
+    pub fn ledger(
+        &self,
+        filter: &str,
+        offset: u64,
+        limit: u64,
+        near: Option<(u64, NaiveDate, i64)>,
+        known: Option<u64>,
+    ) -> Result<(u64, Vec<(i64, Transaction)>), StoreError> {
+        const COLS: &str = "SELECT t.id, a.name, t.date, t.amount, t.balance, t.description, t.counterparty, t.category \
+            FROM transactions t JOIN accounts a ON a.id = t.account_id";
+        const MATCH: &str = "(:f = '' OR instr(lower(a.name || ' ' || t.date || ' ' || t.description || ' ' || t.counterparty || ' ' || t.category), :f) > 0)";
+        let f = filter.trim().to_lowercase();
+        let total = if let Some(n) = known {
+            n
+        } else {
+            let n: i64 = self.conn.query_row(
+                &format!("SELECT count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE {MATCH}"),
+                rusqlite::named_params! { ":f": f },
+                |r| r.get(0),
+            )?;
+            n as u64
+        };
+        let (sql, skip, reverse, key) = match near {
+            // Forward from a row on screen: skip only the rows between.
+            Some((i, d, id)) if offset > i => (
+                format!(
+                    "{COLS} WHERE {MATCH} AND (t.date, t.id) < (:d, :id) ORDER BY t.date DESC, t.id DESC LIMIT :n OFFSET :skip"
+                ),
+                offset - i - 1,
+                false,
+                Some((d, id)),
+            ),
+            // Backward from it: read upwards and turn the window round.
+            Some((i, d, id)) if offset + limit <= i => (
+                format!(
+                    "{COLS} WHERE {MATCH} AND (t.date, t.id) > (:d, :id) ORDER BY t.date, t.id LIMIT :n OFFSET :skip"
+                ),
+                i - (offset + limit),
+                true,
+                Some((d, id)),
+            ),
+            // Nearer the end: count from the oldest row.
+            _ if offset > total / 2 => (
+                format!("{COLS} WHERE {MATCH} ORDER BY t.date, t.id LIMIT :n OFFSET :skip"),
+                total.saturating_sub(offset + limit),
+                true,
+                None,
+            ),
+            _ => (
+                format!(
+                    "{COLS} WHERE {MATCH} ORDER BY t.date DESC, t.id DESC LIMIT :n OFFSET :skip"
+                ),
+                offset,
+                false,
+                None,
+            ),
+        };
+        // Counting from the end, the last window may be short.
+        let n = if reverse && key.is_none() {
+            limit.min(total.saturating_sub(offset))
+        } else {
+            limit
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let (d, id) = key.map_or((String::new(), 0), |(d, id)| (d.to_string(), id));
+        let map = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        };
+        let rows = if key.is_some() {
+            stmt.query_map(
+                rusqlite::named_params! { ":f": f, ":d": d, ":id": id, ":n": n as i64, ":skip": skip as i64 },
+                map,
+            )?
+            .collect::<Result<Vec<_>, _>>()?
+        } else {
+            stmt.query_map(
+                rusqlite::named_params! { ":f": f, ":n": n as i64, ":skip": skip as i64 },
+                map,
+            )?
+            .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, account, date, amount, balance, description, counterparty, category) in rows {
+            out.push((
+                id,
+                Transaction {
+                    account,
+                    date: date_of(&date)?,
+                    amount: Money::from_cents(amount),
+                    balance: balance.map(Money::from_cents),
+                    description,
+                    counterparty,
+                    category,
+                },
+            ));
+        }
+        if reverse {
+            out.reverse();
+        }
+        Ok((total, out))
+    }
+
     /// Open bills in (account, file) order.
     pub fn bills(&self) -> Result<Vec<Bill>, StoreError> {
         let mut stmt = self.conn.prepare(

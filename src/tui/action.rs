@@ -30,6 +30,10 @@ pub enum Action {
     PageDown,
     /// Move the selection a page up.
     PageUp,
+    /// Move the selection to the first row.
+    First,
+    /// Move the selection to the last row.
+    Last,
     /// Step the selected scenario value down (−1) or up (+1).
     Adjust(i32),
     /// Start typing a value (lab) or a filter (transactions).
@@ -98,6 +102,17 @@ pub enum Action {
     Resized(u16, u16),
     /// A row of the current screen's list was clicked.
     ClickRow(usize),
+    /// The worker fetched a window of the ledger.
+    LedgerLoaded {
+        /// The filter it answers.
+        filter: String,
+        /// Index of its first row.
+        offset: u64,
+        /// Matching rows in all.
+        total: u64,
+        /// The rows with their ids, newest first.
+        rows: Vec<(i64, crate::engine::book::Transaction)>,
+    },
     /// The worker loaded the book.
     BookLoaded(Box<BookView>),
     /// The worker finished a projection.

@@ -151,6 +151,27 @@ pub struct BookView {
     pub imports: Vec<crate::store::ImportLog>,
 }
 
+/// The window of the ledger the transactions screen shows: fetched from the
+/// book as the list scrolls, never the whole ledger in memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// The filter it answers.
+    pub filter: String,
+    /// Matching rows in all, once counted.
+    pub total: Option<u64>,
+    /// Index of the first row held.
+    pub offset: u64,
+    /// The rows held, with their ids, newest first.
+    pub rows: Vec<(i64, crate::engine::book::Transaction)>,
+    /// The request in flight: (filter, offset).
+    pub asked: Option<(String, u64)>,
+    /// The book changed since: fetch again.
+    pub stale: bool,
+}
+
+/// Rows fetched at a time.
+pub const LEDGER_WINDOW: u64 = 200;
+
 /// A Monte Carlo stress test in the lab.
 #[derive(Clone, Debug)]
 pub struct MonteCarloState {
@@ -796,6 +817,8 @@ pub struct App {
     pub selected: usize,
     /// The transaction filter.
     pub filter: String,
+    /// The ledger window of the transactions screen.
+    pub ledger: Ledger,
     /// The newest request's generation.
     pub generation: u64,
     /// A projection or solver is running.
@@ -833,6 +856,7 @@ impl App {
             lab: None,
             selected: 0,
             filter: String::new(),
+            ledger: Ledger::default(),
             generation: 0,
             busy: false,
             solved: None,
@@ -870,26 +894,21 @@ impl App {
         }
     }
 
-    /// Transactions that pass the filter, newest first.
-    pub fn filtered_transactions(&self) -> Vec<&crate::engine::book::Transaction> {
-        let Some(v) = &self.view else {
-            return Vec::new();
-        };
-        let f = self.filter.to_lowercase();
-        let mut out: Vec<_> = v
-            .book
-            .transactions
-            .iter()
-            .filter(|t| {
-                f.is_empty()
-                    || t.account.to_lowercase().contains(&f)
-                    || t.description.to_lowercase().contains(&f)
-                    || t.counterparty.to_lowercase().contains(&f)
-                    || t.category.to_lowercase().contains(&f)
-                    || t.date.to_string().contains(&f)
-            })
-            .collect();
-        out.sort_by_key(|t| std::cmp::Reverse(t.date));
-        out
+    /// Rows in the transactions list (those passing the filter), as far
+    /// as the ledger has counted them.
+    pub fn ledger_len(&self) -> usize {
+        if self.ledger.filter != self.filter {
+            return 0;
+        }
+        self.ledger.total.unwrap_or(0) as usize
+    }
+
+    /// Row `i` of the transactions list, when fetched.
+    pub fn ledger_row(&self, i: usize) -> Option<&crate::engine::book::Transaction> {
+        if self.ledger.filter != self.filter {
+            return None;
+        }
+        let at = (i as u64).checked_sub(self.ledger.offset)?;
+        self.ledger.rows.get(at as usize).map(|(_, t)| t)
     }
 }

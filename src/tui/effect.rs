@@ -67,6 +67,19 @@ pub enum Effect {
         /// The scenario.
         scenario: Scenario,
     },
+    /// Fetch a window of the ledger (the transactions screen).
+    Ledger {
+        /// The filter it answers.
+        filter: String,
+        /// Index of its first row.
+        offset: u64,
+        /// Rows wanted.
+        limit: u64,
+        /// A row already shown: (index, date, id), to seek from.
+        near: Option<(u64, chrono::NaiveDate, i64)>,
+        /// The number of matching rows, when known (else counted).
+        total: Option<u64>,
+    },
     /// Run the solvers on a scenario.
     Solve {
         /// Request generation.

@@ -184,6 +184,22 @@ pub fn screen(s: Screen) -> Vec<Binding> {
                 "上一页",
                 false,
             ),
+            b(
+                &[KeyCode::Home, KeyCode::Char('g')],
+                "Home/g",
+                Action::First,
+                "first row",
+                "第一行",
+                false,
+            ),
+            b(
+                &[KeyCode::End, KeyCode::Char('G')],
+                "End/G",
+                Action::Last,
+                "last row",
+                "最后一行",
+                false,
+            ),
         ]
     };
     match s {

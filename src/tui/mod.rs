@@ -69,6 +69,10 @@ pub fn run(
                 terminal.draw(|f| view::render(&app, f))?;
                 dirty = false;
                 test_hook_panic();
+                // Start-up benchmark: stop at the first frame with numbers.
+                if app.baseline.is_some() && std::env::var_os("EBB_BENCH_FIRST_FRAME").is_some() {
+                    break;
+                }
             }
             #[cfg(unix)]
             let term = sigterm.recv();

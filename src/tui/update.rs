@@ -5,7 +5,7 @@
 //! Owns: the state transitions. Must not: block, draw or touch the store.
 
 use crate::tui::action::Action;
-use crate::tui::app::{App, Mode, Param, Screen, set, step};
+use crate::tui::app::{App, LEDGER_WINDOW, Mode, Param, Screen, set, step};
 use crate::tui::effect::Effect;
 
 /// Runs in one Monte Carlo stress test of the lab.
@@ -31,7 +31,7 @@ fn rows(app: &App) -> usize {
     match app.screen {
         Screen::Lab => Param::ALL.len(),
         Screen::Credit => app.view.as_ref().map_or(0, |v| v.credit.len()),
-        Screen::Transactions => app.filtered_transactions().len(),
+        Screen::Transactions => app.ledger_len(),
         Screen::Import => app.view.as_ref().map_or(0, |v| v.inbox.len()),
         Screen::Dashboard => 0,
     }
@@ -39,6 +39,65 @@ fn rows(app: &App) -> usize {
 
 /// Applies an action; returns what the worker should do.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut fx = apply(app, action);
+    fx.extend(fetch_ledger(app));
+    fx
+}
+
+/// Asks for the ledger window the transactions screen needs, if the one
+/// held does not cover the selected row with a margin (or answers another
+/// filter, or the book changed).
+fn fetch_ledger(app: &mut App) -> Vec<Effect> {
+    if app.screen != Screen::Transactions || app.view.is_none() {
+        return Vec::new();
+    }
+    let l = &app.ledger;
+    let fresh = l.filter == app.filter && l.total.is_some() && !l.stale;
+    let sel = app.selected as u64;
+    let end = l.offset + l.rows.len() as u64;
+    let total = l.total.unwrap_or(0);
+    let margin = LEDGER_WINDOW / 10;
+    let covered = fresh
+        && sel >= l.offset
+        && (sel < end || end >= total)
+        && (l.offset == 0 || sel >= l.offset + margin)
+        && (end >= total || sel + margin < end);
+    if covered {
+        return Vec::new();
+    }
+    let offset = sel.saturating_sub(LEDGER_WINDOW / 2);
+    let asked = (app.filter.clone(), offset);
+    if l.asked.as_ref() == Some(&asked) {
+        return Vec::new();
+    }
+    // Seek from the held row nearest the new window, when it is near.
+    let near = if fresh && offset.abs_diff(l.offset) <= 4 * LEDGER_WINDOW {
+        let pick = if offset >= l.offset {
+            l.rows.last()
+        } else {
+            l.rows.first()
+        };
+        let index = if offset >= l.offset {
+            end.saturating_sub(1)
+        } else {
+            l.offset
+        };
+        pick.map(|(id, t)| (index, t.date, *id))
+    } else {
+        None
+    };
+    let total = l.total.filter(|_| fresh);
+    app.ledger.asked = Some(asked);
+    vec![Effect::Ledger {
+        filter: app.filter.clone(),
+        offset,
+        limit: LEDGER_WINDOW,
+        near,
+        total,
+    }]
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Start | Action::Reload => {
             app.generation += 1;
@@ -90,14 +149,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             Vec::new()
         }
-        Action::SelectNext | Action::SelectPrev | Action::PageDown | Action::PageUp => {
+        Action::SelectNext
+        | Action::SelectPrev
+        | Action::PageDown
+        | Action::PageUp
+        | Action::First
+        | Action::Last => {
             let n = rows(app);
             if n > 0 {
                 let by = match action {
                     Action::SelectNext => 1,
                     Action::SelectPrev => -1,
                     Action::PageDown => 15,
-                    _ => -15,
+                    Action::PageUp => -15,
+                    Action::First => -(n as i64),
+                    _ => n as i64,
                 };
                 app.selected = (app.selected as i64 + by).clamp(0, n as i64 - 1) as usize;
             }
@@ -221,10 +287,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     vec![Effect::PreviewImport { path }]
                 }
                 Mode::EditCategory(text, like_all) => {
-                    let selected = app
-                        .filtered_transactions()
-                        .get(app.selected)
-                        .map(|t| (*t).clone());
+                    let selected = app.ledger_row(app.selected).cloned();
                     match selected {
                         Some(transaction) => {
                             app.busy = true;
@@ -294,7 +357,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::BeginCategorise(like_all) => {
             if app.screen == Screen::Transactions {
-                if let Some(t) = app.filtered_transactions().get(app.selected) {
+                if let Some(t) = app.ledger_row(app.selected) {
                     app.mode = Mode::EditCategory(t.category.clone(), like_all);
                 }
             }
@@ -496,7 +559,33 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }]
             }
         },
+        Action::LedgerLoaded {
+            filter,
+            offset,
+            total,
+            rows,
+        } => {
+            if app.ledger.asked.as_ref() == Some(&(filter.clone(), offset)) {
+                app.ledger.asked = None;
+            }
+            if filter == app.filter {
+                app.ledger = crate::tui::app::Ledger {
+                    filter,
+                    total: Some(total),
+                    offset,
+                    rows,
+                    asked: app.ledger.asked.take(),
+                    stale: false,
+                };
+                let n = app.ledger_len();
+                if app.screen == Screen::Transactions && app.selected >= n {
+                    app.selected = n.saturating_sub(1);
+                }
+            }
+            Vec::new()
+        }
         Action::BookLoaded(view) => {
+            app.ledger.stale = true;
             if app.active.is_some_and(|i| i >= view.scenarios.len()) {
                 app.active = None;
             }

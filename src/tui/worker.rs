@@ -210,7 +210,9 @@ fn view_of(
     as_of: NaiveDate,
     horizon: u32,
 ) -> Result<BookView, String> {
-    let book = store.load_book().map_err(|e| e.to_string())?;
+    // What the projection needs, not every row: the ledger screen fetches
+    // its rows a window at a time.
+    let book = store.load_book_for(as_of).map_err(|e| e.to_string())?;
     Ok(BookView::new(title, book, scenarios, as_of, horizon))
 }
 
@@ -350,6 +352,24 @@ impl Worker {
                     }
                     Err(e) => Action::WorkerFailed(e),
                 }
+            }
+            Effect::Ledger {
+                filter,
+                offset,
+                limit,
+                near,
+                total,
+            } => {
+                let (store, _, _) = self.opened.as_ref()?;
+                return Some(match store.ledger(&filter, offset, limit, near, total) {
+                    Ok((total, rows)) => Action::LedgerLoaded {
+                        filter,
+                        offset,
+                        total,
+                        rows,
+                    },
+                    Err(e) => Action::WorkerFailed(e.to_string()),
+                });
             }
             Effect::Categorise {
                 transaction,
@@ -496,11 +516,19 @@ pub fn run(source: Source, effects: Receiver<Effect>, actions: UnboundedSender<A
         while let Ok(e) = effects.try_recv() {
             batch.push(e);
         }
+        // So is only the newest ledger window (typing a filter asks for
+        // one a key).
         let newest_project = batch
             .iter()
             .rposition(|e| matches!(e, Effect::Project { .. }));
+        let newest_ledger = batch
+            .iter()
+            .rposition(|e| matches!(e, Effect::Ledger { .. }));
         for (i, effect) in batch.into_iter().enumerate() {
             if matches!(effect, Effect::Project { .. }) && Some(i) != newest_project {
+                continue;
+            }
+            if matches!(effect, Effect::Ledger { .. }) && Some(i) != newest_ledger {
                 continue;
             }
             if let Some(reply) = w.handle(effect)

@@ -145,3 +145,80 @@ proptest! {
         }
     }
 }
+
+/// The dashboard's ledger windows (`Store::ledger`): whichever way a window
+/// is found — counted from the top, from the end, or by seeking from a row
+/// on screen — it holds exactly the rows of the whole ledger at those
+/// positions, newest first, filtered like the whole list.
+#[test]
+fn ledger_windows_match_the_whole_ledger() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut csv = String::from("date,description,amount,counterparty\n");
+    // 600 rows over 40 days, several a day, two payees.
+    for i in 0..600u32 {
+        let d = date("2026-01-01") + chrono::Days::new(u64::from((i * 7) % 40));
+        let who = if i % 3 == 0 { "JD" } else { "Cafe" };
+        csv.push_str(&format!("{d},row {i},-{}.00,{who}\n", i + 1));
+    }
+    let parsed = ebb::engine::import::parse("b.csv", csv.as_bytes(), &Default::default()).unwrap();
+    let req = ebb::store::ImportRequest {
+        file: "b.csv",
+        hash: "h",
+        account: Some("bank"),
+        skip_bad_rows: false,
+        dry_run: false,
+        now: "t",
+    };
+    store.import(parsed.statement(), &req).unwrap();
+    for filter in ["", "jd", "ROW 1"] {
+        let (total, all) = store.ledger(filter, 0, 10_000, None, None).unwrap();
+        assert_eq!(total as usize, all.len());
+        assert!(
+            all.windows(2)
+                .all(|w| (w[0].1.date, w[0].0) > (w[1].1.date, w[1].0))
+        );
+        let expect = match filter {
+            "" => 600,
+            "jd" => 200,
+            _ => all
+                .iter()
+                .filter(|(_, t)| t.description.starts_with("row 1"))
+                .count(),
+        };
+        assert_eq!(total as usize, expect, "filter {filter:?}");
+        let ids = |rows: &[(i64, ebb::engine::book::Transaction)]| -> Vec<i64> {
+            rows.iter().map(|r| r.0).collect()
+        };
+        for offset in [
+            0u64,
+            1,
+            37,
+            150,
+            199,
+            250,
+            300,
+            total.saturating_sub(5),
+            total,
+        ] {
+            let want: Vec<i64> = ids(&all)
+                .into_iter()
+                .skip(offset as usize)
+                .take(50)
+                .collect();
+            let (n, got) = store.ledger(filter, offset, 50, None, None).unwrap();
+            assert_eq!(n, total);
+            assert_eq!(ids(&got), want, "{filter:?} from {offset}, counted");
+            let (_, got) = store.ledger(filter, offset, 50, None, Some(total)).unwrap();
+            assert_eq!(ids(&got), want, "{filter:?} from {offset}, known total");
+            for near in [0u64, 10, 100, 180, total.saturating_sub(1)] {
+                let Some((id, t)) = all.get(near as usize) else {
+                    continue;
+                };
+                let (_, got) = store
+                    .ledger(filter, offset, 50, Some((near, t.date, *id)), Some(total))
+                    .unwrap();
+                assert_eq!(ids(&got), want, "{filter:?} from {offset} near {near}");
+            }
+        }
+    }
+}

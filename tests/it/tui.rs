@@ -74,6 +74,22 @@ fn settle(app: &mut App, effects: Vec<Effect>) {
                 Action::MonteCarloFinished { generation, result }
             }
             Effect::Categorise { .. } => continue,
+            Effect::Ledger {
+                filter,
+                offset,
+                limit,
+                near,
+                total,
+            } => {
+                let store = demo::load().unwrap();
+                let (total, rows) = store.ledger(&filter, offset, limit, near, total).unwrap();
+                Action::LedgerLoaded {
+                    filter,
+                    offset,
+                    total,
+                    rows,
+                }
+            }
             Effect::SaveScenario { name, scenario } => Action::ScenarioSaved {
                 name,
                 scenario: Box::new(scenario),
@@ -556,11 +572,14 @@ fn categorising_every_row_like_this_updates_the_book() {
     let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
     let fx = update(&mut app, Action::Start);
     live.step(&mut app, fx, 2);
-    update(&mut app, Action::GoTo(Screen::Transactions));
+    let fx = update(&mut app, Action::GoTo(Screen::Transactions));
+    live.step(&mut app, fx, 1);
+    assert_eq!(app.ledger_len(), 8);
     let row = app
-        .filtered_transactions()
+        .ledger
+        .rows
         .iter()
-        .position(|t| t.counterparty == "JD")
+        .position(|(_, t)| t.counterparty == "JD")
         .unwrap();
     app.selected = row;
     update(&mut app, Action::BeginCategorise(true));
@@ -572,13 +591,17 @@ fn categorising_every_row_like_this_updates_the_book() {
         &fx[..],
         [Effect::Categorise { like_all: true, .. }]
     ));
-    live.step(&mut app, fx, 2);
+    // The edit, the reloaded book and its baseline, then the ledger window
+    // the reload made stale.
+    live.step(&mut app, fx, 3);
     let book = &app.view.as_ref().unwrap().book;
-    let cats: Vec<(&str, &str)> = book
-        .transactions
+    let cats: Vec<(&str, &str)> = app
+        .ledger
+        .rows
         .iter()
-        .map(|t| (t.counterparty.as_str(), t.category.as_str()))
+        .map(|(_, t)| (t.counterparty.as_str(), t.category.as_str()))
         .collect();
+    assert_eq!(cats.len(), 8);
     assert_eq!(
         cats.iter().filter(|c| **c == ("JD", "sales")).count(),
         4,

@@ -13,42 +13,39 @@ use crate::tui::view::yuan;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let l = app.lang;
     let t = &app.theme;
-    let list = app.filtered_transactions();
+    let len = app.ledger_len();
     let visible = area.height.saturating_sub(3) as usize;
     let start = app.selected.saturating_sub(visible.saturating_sub(1));
-    let rows = list
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(visible)
-        .map(|(i, tx)| {
-            let row = Row::new(vec![
-                Cell::from(tx.date.to_string()),
-                Cell::from(tx.account.clone()),
-                Cell::from(Line::from(yuan(tx.amount)).right_aligned()).style(t.money(tx.amount)),
-                Cell::from(tx.category.clone()),
-                Cell::from(tx.description.clone()),
-                Cell::from(tx.counterparty.clone()),
-            ]);
-            if i == app.selected {
-                row.style(t.selected())
-            } else {
-                row
-            }
-        });
+    let shown: Vec<(usize, &crate::engine::book::Transaction)> = (start..len.min(start + visible))
+        .filter_map(|i| app.ledger_row(i).map(|t| (i, t)))
+        .collect();
+    let rows = shown.iter().map(|&(i, tx)| {
+        let row = Row::new(vec![
+            Cell::from(tx.date.to_string()),
+            Cell::from(tx.account.clone()),
+            Cell::from(Line::from(yuan(tx.amount)).right_aligned()).style(t.money(tx.amount)),
+            Cell::from(tx.category.clone()),
+            Cell::from(tx.description.clone()),
+            Cell::from(tx.counterparty.clone()),
+        ]);
+        if i == app.selected {
+            row.style(t.selected())
+        } else {
+            row
+        }
+    });
     let title = if app.filter.is_empty() {
-        format!(" {} ({}) ", l.t("Transactions", "交易"), list.len())
+        format!(" {} ({}) ", l.t("Transactions", "交易"), len)
     } else {
         format!(
             " {} ({}) — /{} ",
             l.t("Transactions", "交易"),
-            list.len(),
+            len,
             app.filter
         )
     };
-    let shown: Vec<_> = list.iter().skip(start).take(visible).collect();
-    let aw = crate::tui::view::width(shown.iter().map(|t| t.account.as_str())).max(7);
-    let amounts: Vec<String> = shown.iter().map(|t| yuan(t.amount)).collect();
+    let aw = crate::tui::view::width(shown.iter().map(|(_, t)| t.account.as_str())).max(7);
+    let amounts: Vec<String> = shown.iter().map(|(_, t)| yuan(t.amount)).collect();
     let mw = crate::tui::view::width(amounts.iter().map(String::as_str)).max(6);
     let widths = [
         Constraint::Length(10),
