@@ -76,8 +76,12 @@ pub enum Command {
         #[arg(long)]
         to: Option<NaiveDate>,
         /// JSON output.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// CSV output (date,account,amount,balance,category,description,
+        /// counterparty), safe to open in a spreadsheet.
+        #[arg(long)]
+        csv: bool,
     },
     /// Open credit bills.
     Bills {
@@ -288,10 +292,34 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
             from,
             to,
             json,
+            csv,
         }) => {
             let store = open(&cli)?;
             let rows = store.transactions(account.as_deref(), *from, *to)?;
-            if *json {
+            if *csv {
+                let mut w = csv::Writer::from_writer(&mut *out);
+                w.write_record([
+                    "date",
+                    "account",
+                    "amount",
+                    "balance",
+                    "category",
+                    "description",
+                    "counterparty",
+                ])?;
+                for t in &rows {
+                    w.write_record([
+                        t.date.to_string(),
+                        spreadsheet_safe(&t.account),
+                        t.amount.to_string(),
+                        t.balance.map(|b| b.to_string()).unwrap_or_default(),
+                        spreadsheet_safe(&t.category),
+                        spreadsheet_safe(&t.description),
+                        spreadsheet_safe(&t.counterparty),
+                    ])?;
+                }
+                w.flush()?;
+            } else if *json {
                 let v: Vec<_> = rows
                     .iter()
                     .map(|t| serde_json::json!({"account": t.account, "date": t.date, "amount": t.amount, "description": t.description, "counterparty": t.counterparty, "category": t.category}))
@@ -578,6 +606,24 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
     Ok(if failed { 1 } else { 0 })
 }
 
+/// A text cell for a CSV that people open in Excel or WPS: a cell that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
+/// formula (CSV injection), so it gets a leading `'`. Plain numbers such as
+/// `-12.50` stay numbers.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let plain_number = {
+        let t = cell.strip_prefix('-').unwrap_or(cell);
+        !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.bytes().filter(|&b| b == b'.').count() <= 1
+    };
+    if !plain_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 fn print_bad_rows(shown: &[RowError], total: u64) {
     for e in shown.iter().take(20) {
         eprintln!("  {e}");
@@ -690,6 +736,11 @@ fn load_scenario(cli: &Cli, spec: &str) -> Result<ScenarioFile> {
     let path = if direct.exists() {
         direct
     } else {
+        if !crate::engine::scenario::valid_name(spec) {
+            bail!(
+                "no scenario file \"{spec}\"; a saved scenario's name has no / \\ : or leading dot (see `scenarios/` beside the book)"
+            );
+        }
         let p = book_dir(cli)?
             .join("scenarios")
             .join(format!("{spec}.toml"));
@@ -779,9 +830,9 @@ fn forecast(
         ];
         for n in &accounts {
             head.extend([
-                format!("{n}_owed"),
-                format!("{n}_available"),
-                format!("{n}_locked"),
+                spreadsheet_safe(&format!("{n}_owed")),
+                spreadsheet_safe(&format!("{n}_available")),
+                spreadsheet_safe(&format!("{n}_locked")),
             ]);
         }
         w.write_record(&head)?;

@@ -443,7 +443,10 @@ struct Run<'a> {
     cal: &'a Calendar,
     reserve: Money,
     accts: Vec<Acct>,
+    /// Open obligations (closed ones are dropped at the end of each day).
     obls: Vec<Obl>,
+    /// Creation counter: the payment order's last tie-break.
+    next_obl: usize,
     events: Vec<Event>,
     penalty_total: Money,
     fee_total: Money,
@@ -532,6 +535,7 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
         reserve: book.reserve,
         accts,
         obls: Vec::new(),
+        next_obl: 0,
         events: Vec::new(),
         penalty_total: Money::ZERO,
         fee_total: Money::ZERO,
@@ -550,9 +554,10 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     // Open bills at as_of.
     for b in &book.bills {
         let ai = run.credit_idx(&b.account, "a bill")?;
+        let id = run.new_obl();
         let acct = &run.accts[ai];
         let mut o = Obl {
-            id: run.obls.len(),
+            id,
             acct: ai,
             inst: b.installment,
             due: b.due_date,
@@ -718,6 +723,9 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
             credit,
         });
         prev_cash = cash;
+        // Closed obligations have said all they will: drop them, so that a
+        // long horizon does not rescan its whole past every day.
+        run.obls.retain(|o| !o.closed);
     }
 
     let summary = run.summary(&days, as_of);
@@ -1134,6 +1142,11 @@ impl Run<'_> {
         });
     }
 
+    fn new_obl(&mut self) -> usize {
+        self.next_obl += 1;
+        self.next_obl - 1
+    }
+
     /// Owed on an account (RULES.md §3).
     fn owed(&self, ai: usize) -> Money {
         let a = &self.accts[ai];
@@ -1248,8 +1261,9 @@ impl Run<'_> {
         fee: Money,
         inst: (u32, u32),
     ) {
+        let id = self.new_obl();
         self.obls.push(Obl {
-            id: self.obls.len(),
+            id,
             acct,
             inst: Some(inst),
             due,
@@ -1591,8 +1605,9 @@ impl Run<'_> {
             a.tol_rest = Money::ZERO;
             self.fee_total += service;
             let oi = self.obls.len();
+            let id = self.new_obl();
             self.obls.push(Obl {
-                id: oi,
+                id,
                 acct: ai,
                 inst: None,
                 due,

@@ -825,3 +825,28 @@ periods = 6
         assert_eq!(s.name, None);
     }
 }
+
+/// Can `name` be a saved scenario's file name (`scenarios/NAME.toml`)? Not
+/// empty, no path separator, drive colon or control character, no leading
+/// dot: a name never reaches outside the scenarios folder.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::valid_name;
+
+    #[test]
+    fn names_stay_inside_the_scenarios_folder() {
+        for ok in ["double11", "双十一 备货", "v2.final"] {
+            assert!(valid_name(ok), "{ok}");
+        }
+        for bad in ["", "../book", "..", ".hidden", "a/b", "a\\b", "C:x", "a\nb"] {
+            assert!(!valid_name(bad), "{bad:?}");
+        }
+    }
+}

@@ -302,10 +302,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 Mode::EditName(text) => {
                     let name = text.trim().to_string();
-                    let bad = name.is_empty()
-                        || name.starts_with('.')
-                        || name.contains(['/', '\\', ':'])
-                        || name.chars().any(char::is_control);
+                    let bad = !crate::engine::scenario::valid_name(&name);
                     match (&app.lab, bad) {
                         (_, true) => {
                             app.status = Some(app.lang.t("A name needs letters or digits, and no / \\ : or leading dot", "名称不能为空，不能含 / \\ : 或以点开头").into());

@@ -471,6 +471,9 @@ impl Worker {
                     Err(e) => Action::WorkerFailed(e.to_string()),
                 }
             }
+            Effect::SaveScenario { name, .. } if !crate::engine::scenario::valid_name(&name) => {
+                Action::WorkerFailed(format!("\"{name}\" cannot be a scenario's file name"))
+            }
             Effect::SaveScenario { name, scenario } => match &self.source {
                 Source::Demo => Action::ScenarioSaved {
                     name,

@@ -760,3 +760,66 @@ fn recurring_items_are_detected_confirmed_and_projected() {
         (Some("18000.00"), Some("66912.00"))
     );
 }
+
+/// A CSV export opened in a spreadsheet must not run anything: text cells
+/// that start like a formula get a leading `'`; numbers stay numbers.
+#[test]
+fn csv_exports_defuse_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let f = write(
+        dir.path(),
+        "bank.csv",
+        "date,description,amount,balance,counterparty,category\n\
+         2026-01-02,\"=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",-12.50,100.00,@SUM(1),+fee\n\
+         2026-01-03,-coffee,5.00,,\"\tx\",plain\n",
+    );
+    assert!(
+        ebb(&db)
+            .args(["import", "--account", "bank"])
+            .arg(&f)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let out = ebb(&db).args(["transactions", "--csv"]).output().unwrap();
+    assert!(out.status.success());
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "date",
+            "account",
+            "amount",
+            "balance",
+            "category",
+            "description",
+            "counterparty"
+        ]
+    );
+    let row = |i: usize| rows[i].iter().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        row(0),
+        [
+            "2026-01-02",
+            "bank",
+            "-12.50",
+            "100.00",
+            "'+fee",
+            "'=HYPERLINK(\"http://x\",\"click\")",
+            "'@SUM(1)"
+        ]
+    );
+    assert_eq!(row(1)[5], "'-coffee");
+    assert_eq!(row(1)[2], "5.00");
+    for rec in &rows {
+        for cell in rec.iter().skip(4) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+    }
+}
