@@ -12,6 +12,8 @@
 pub mod cli;
 pub mod demo;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod store;
 pub mod tui;

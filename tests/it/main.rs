@@ -7,6 +7,7 @@ mod common;
 mod demo;
 mod engine_examples;
 mod fixtures;
+mod fuzz_corpus;
 mod props;
 mod purity;
 mod sample_data;
