@@ -17,8 +17,6 @@ pub struct Opened<'a> {
     pub statement: Statement<'a>,
     /// SHA-256 of the file's bytes, hex.
     pub hash: String,
-    /// Size in bytes.
-    pub size: u64,
 }
 
 fn unreadable(name: &str, e: &std::io::Error) -> ImportError {
@@ -39,7 +37,6 @@ pub fn open<'a>(
     let mut f = File::open(path).map_err(|e| unreadable(name, &e))?;
     let mut scan = decode::Scan::new();
     let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
     loop {
         let n = match f.read(&mut buf) {
             Ok(0) => break,
@@ -47,7 +44,6 @@ pub fn open<'a>(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(unreadable(name, &e)),
         };
-        size += n as u64;
         scan.feed(&buf[..n]);
     }
     let (enc, hash) = scan.finish();
@@ -62,11 +58,7 @@ pub fn open<'a>(
         progress,
     };
     let statement = import::open(name, input, enc, opts)?;
-    Ok(Opened {
-        statement,
-        hash,
-        size,
-    })
+    Ok(Opened { statement, hash })
 }
 
 /// A reader that reports how far it has read.

@@ -179,6 +179,44 @@ fn iso_day(d: NaiveDate) -> Option<[u8; 10]> {
     Some(out)
 }
 
+/// A transaction row as SQLite gives it — date, amount, balance,
+/// description, counterparty, category — read inside `query_map` and made
+/// a `Transaction` after, where a bad date can be a `StoreError`.
+struct RawTx {
+    date: String,
+    amount: i64,
+    balance: Option<i64>,
+    description: String,
+    counterparty: String,
+    category: String,
+}
+
+impl RawTx {
+    /// Reads the six columns from index `at` on.
+    fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<RawTx> {
+        Ok(RawTx {
+            date: r.get(at)?,
+            amount: r.get(at + 1)?,
+            balance: r.get(at + 2)?,
+            description: r.get(at + 3)?,
+            counterparty: r.get(at + 4)?,
+            category: r.get(at + 5)?,
+        })
+    }
+
+    fn transaction(self, account: String) -> Result<Transaction, StoreError> {
+        Ok(Transaction {
+            account,
+            date: date_of(&self.date)?,
+            amount: Money::from_cents(self.amount),
+            balance: self.balance.map(Money::from_cents),
+            description: self.description,
+            counterparty: self.counterparty,
+            category: self.category,
+        })
+    }
+}
+
 fn date_of(s: &str) -> Result<NaiveDate, StoreError> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("date \"{s}\"")))
@@ -712,30 +750,12 @@ impl Store {
                 from.map(|d| d.to_string()),
                 to.map(|d| d.to_string())
             ],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
+            |r| Ok((r.get::<_, String>(0)?, RawTx::read(r, 1)?)),
         )?;
         let mut out = Vec::new();
         for row in rows {
-            let (account, date, amount, balance, description, counterparty, category) = row?;
-            out.push(Transaction {
-                account,
-                date: date_of(&date)?,
-                amount: Money::from_cents(amount),
-                balance: balance.map(Money::from_cents),
-                description,
-                counterparty,
-                category,
-            });
+            let (account, raw) = row?;
+            out.push(raw.transaction(account)?);
         }
         Ok(out)
     }
@@ -846,46 +866,21 @@ impl Store {
             limit
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let (d, id) = key.map_or((String::new(), 0), |(d, id)| (d.to_string(), id));
-        let map = |r: &rusqlite::Row<'_>| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        };
-        let rows = if key.is_some() {
-            stmt.query_map(
-                rusqlite::named_params! { ":f": f, ":d": d, ":id": id, ":n": n as i64, ":skip": skip as i64 },
-                map,
-            )?
-            .collect::<Result<Vec<_>, _>>()?
-        } else {
-            stmt.query_map(
-                rusqlite::named_params! { ":f": f, ":n": n as i64, ":skip": skip as i64 },
-                map,
-            )?
-            .collect::<Result<Vec<_>, _>>()?
-        };
+        let (n, skip) = (n as i64, skip as i64);
+        let day = key.map(|(d, _)| d.to_string());
+        let mut args: Vec<(&str, &dyn rusqlite::ToSql)> =
+            vec![(":f", &f), (":n", &n), (":skip", &skip)];
+        if let (Some(day), Some((_, id))) = (&day, &key) {
+            args.extend([(":d", day as &dyn rusqlite::ToSql), (":id", id)]);
+        }
+        let rows = stmt
+            .query_map(&args[..], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, RawTx::read(r, 2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, account, date, amount, balance, description, counterparty, category) in rows {
-            out.push((
-                id,
-                Transaction {
-                    account,
-                    date: date_of(&date)?,
-                    amount: Money::from_cents(amount),
-                    balance: balance.map(Money::from_cents),
-                    description,
-                    counterparty,
-                    category,
-                },
-            ));
+        for (id, account, raw) in rows {
+            out.push((id, raw.transaction(account)?));
         }
         if reverse {
             out.reverse();
@@ -1054,32 +1049,11 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT * FROM (SELECT id, date, amount, balance, description, counterparty, category FROM transactions WHERE {filter}) ORDER BY date, id"
         ))?;
-        let rows = stmt.query_map(args, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
+        let rows = stmt.query_map(args, |r| Ok((r.get::<_, i64>(0)?, RawTx::read(r, 1)?)))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, date, amount, balance, description, counterparty, category) = row?;
-            out.push((
-                id,
-                Transaction {
-                    account: account.to_string(),
-                    date: date_of(&date)?,
-                    amount: Money::from_cents(amount),
-                    balance: balance.map(Money::from_cents),
-                    description,
-                    counterparty,
-                    category,
-                },
-            ));
+            let (id, raw) = row?;
+            out.push((id, raw.transaction(account.to_string())?));
         }
         Ok(out)
     }

@@ -133,16 +133,6 @@ fn verdict(head: &[u8], bad_utf8_at: Option<u64>) -> Result<Encoding, String> {
     })
 }
 
-/// Decodes a whole slice (small files, tests).
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    let enc = Scan::bytes(bytes).0?;
-    let mut text = String::new();
-    reader(enc, bytes)
-        .read_to_string(&mut text)
-        .map_err(|e| e.to_string())?;
-    Ok(text)
-}
-
 /// A reader that yields the text of `inner` as UTF-8, BOM removed. Bytes
 /// that are not `enc` give an error naming their line.
 pub fn reader<R: Read>(enc: Encoding, inner: R) -> Decoder<R> {
@@ -241,6 +231,16 @@ impl<R: Read> Read for Decoder<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decodes a whole slice.
+    fn decode(bytes: &[u8]) -> Result<String, String> {
+        let enc = Scan::bytes(bytes).0?;
+        let mut text = String::new();
+        reader(enc, bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| e.to_string())?;
+        Ok(text)
+    }
 
     #[test]
     fn detects_bom_utf8_gbk_and_refuses_utf16() {

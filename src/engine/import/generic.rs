@@ -139,6 +139,11 @@ impl Layout {
         })
     }
 
+    /// The file, as named in messages.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
     /// Profile name.
     pub fn name(&self) -> &'static str {
         self.g.name()

@@ -453,7 +453,6 @@ pub fn open<'a, R: Read + Send + 'a>(
             holds,
             items: Box::new(Identify::new(GenericRows {
                 layout,
-                file: file.to_string(),
                 rows,
                 any: false,
                 ended: false,
@@ -490,7 +489,6 @@ pub fn open<'a, R: Read + Send + 'a>(
 /// Rows of a generic file, read as they are consumed.
 struct GenericRows<I> {
     layout: generic::Layout,
-    file: String,
     rows: I,
     any: bool,
     ended: bool,
@@ -509,7 +507,7 @@ impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
                     self.ended = true;
                     return (!self.any).then(|| {
                         Row::Fatal(ImportError::Empty {
-                            file: self.file.clone(),
+                            file: self.layout.file().to_string(),
                             what: "the file has a header but no rows".into(),
                         })
                     });
@@ -519,7 +517,7 @@ impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
                     None => continue,
                 },
                 Some(Rec::Unreadable(line)) => Row::Bad(RowError {
-                    file: self.file.clone(),
+                    file: self.layout.file().to_string(),
                     line,
                     column: None,
                     value: String::new(),
@@ -528,7 +526,7 @@ impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
                 Some(Rec::NotText(reason)) => {
                     self.ended = true;
                     Row::Fatal(ImportError::NotText {
-                        file: self.file.clone(),
+                        file: self.layout.file().to_string(),
                         reason,
                     })
                 }
