@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::engine::import::{self, ImportError, Item, ParseOptions, Statement, decode};
+use crate::engine::import::{self, ImportError, Item, ParseOptions, Statement, decode, sheet};
 
 /// An opened statement and its SHA-256.
 pub struct Opened<'a> {
@@ -35,7 +35,20 @@ pub fn open<'a>(
     progress: impl FnMut(u64) + Send + 'a,
 ) -> Result<Opened<'a>, ImportError> {
     let mut f = File::open(path).map_err(|e| unreadable(name, &e))?;
+    let mut magic = [0u8; 8];
+    let n = read_up_to(&mut f, &mut magic).map_err(|e| unreadable(name, &e))?;
+    if sheet::sniff(&magic[..n]).is_some() {
+        // A workbook is a zip or compound file: read whole, as calamine
+        // needs (exports are a few thousand rows).
+        let bytes = std::fs::read(path).map_err(|e| unreadable(name, &e))?;
+        let hash = decode::Scan::bytes(&bytes).1;
+        let mut progress = progress;
+        progress(bytes.len() as u64);
+        let statement = import::open_sheets(name, &bytes, opts)?;
+        return Ok(Opened { statement, hash });
+    }
     let mut scan = decode::Scan::new();
+    scan.feed(&magic[..n]);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = match f.read(&mut buf) {
@@ -59,6 +72,20 @@ pub fn open<'a>(
     };
     let statement = import::open(name, input, enc, opts)?;
     Ok(Opened { statement, hash })
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_up_to(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// A reader that reports how far it has read.
@@ -89,6 +116,7 @@ pub fn pipelined<T>(st: Statement<'_>, consume: impl FnOnce(Statement<'_>) -> T)
         profile,
         account,
         holds,
+        sheet,
         mut items,
     } = st;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
@@ -105,6 +133,7 @@ pub fn pipelined<T>(st: Statement<'_>, consume: impl FnOnce(Statement<'_>) -> T)
             profile,
             account,
             holds,
+            sheet,
             items: Box::new(rx.into_iter().flatten()),
         })
     })

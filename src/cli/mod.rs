@@ -152,6 +152,10 @@ pub struct ImportArgs {
     /// Import the good rows and list the bad ones.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// The sheet to read in a spreadsheet (default: the one that holds a
+    /// statement).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// JSON output: one object per file.
     #[arg(long)]
     pub json: bool,
@@ -523,6 +527,7 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
         profile: forced,
         target_kind,
         user_profiles,
+        sheet: a.sheet.clone(),
     };
     let mut reports = Vec::new();
     let mut failed = false;
@@ -572,16 +577,21 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
     if a.json {
         let v: Vec<_> = reports
             .iter()
-            .map(|r| serde_json::json!({"file": r.file, "profile": r.profile, "account": r.account, "added": r.added, "duplicates": r.duplicates, "rejected": r.rejected, "skipped": r.skipped, "import_id": r.import_id, "dry_run": a.dry_run}))
+            .map(|r| serde_json::json!({"file": r.file, "sheet": r.sheet, "profile": r.profile, "account": r.account, "added": r.added, "duplicates": r.duplicates, "rejected": r.rejected, "skipped": r.skipped, "import_id": r.import_id, "dry_run": a.dry_run}))
             .collect();
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
     } else {
         for r in &reports {
             let verb = if a.dry_run { "would add" } else { "added" };
+            let sheet = r
+                .sheet
+                .as_ref()
+                .map(|s| format!(" [sheet \"{s}\"]"))
+                .unwrap_or_default();
             write!(
                 out,
-                "{}: {} → {}: {verb} {}, {} already in the book",
+                "{}{sheet}: {} → {}: {verb} {}, {} already in the book",
                 r.file, r.profile, r.account, r.added, r.duplicates
             )?;
             if r.rejected > 0 {

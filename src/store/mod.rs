@@ -70,6 +70,8 @@ pub struct ImportReport {
     pub file: String,
     /// Profile used.
     pub profile: String,
+    /// The sheet read, for a spreadsheet.
+    pub sheet: Option<String>,
     /// Target account.
     pub account: String,
     /// Rows added.
@@ -416,6 +418,7 @@ impl Store {
             profile,
             account: file_account,
             holds,
+            sheet,
             items,
         } = st;
         self.conn.pragma_update(None, "cache_size", -24576)?;
@@ -596,6 +599,7 @@ impl Store {
         let report = ImportReport {
             file: file.to_string(),
             profile,
+            sheet,
             account: account_label,
             added,
             duplicates: dups,

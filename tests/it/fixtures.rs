@@ -1,4 +1,4 @@
-//! Every CSV fixture, imported through the real binary into a fresh book.
+//! Every statement fixture (CSV and spreadsheet), imported through the real binary into a fresh book.
 //! Expected counts and sums were worked out by hand from each file's rows
 //! (see the comments); wallet rows paid by a bank card are left out (they
 //! belong to the card's statement), closed trades and their refunds drop,
@@ -270,10 +270,68 @@ const CASES: &[Case] = &[
         accounts: &[("wechat", 1, "670.00")],
         rows: &[("wechat", "2023-08-30", "670.00", "二维码收款")],
     },
+    // The xlsx export: its first sheet is a converted copy of the CSV (a
+    // Column1…Column11 row, amounts as text), Sheet1 is the export itself,
+    // with the same 27 rows as numbers. Same 18 rows, same sum as the CSV.
+    Case {
+        file: "wechat/example-wechat-records.xlsx",
+        profile: "wechat",
+        added: 18,
+        skipped: 9,
+        accounts: &[("wechat", 18, "-6652.84")],
+        rows: &[
+            ("wechat", "2021-07-11", "-1001.10", "零钱提现"),
+            ("wechat", "2022-09-24", "-36.99", "赞赏码"),
+        ],
+    },
+    // CCB .xls, 6 spending rows: 67 + 16.78 + 20 + 515.02 + 18.06 + 66.40 = 703.26;
+    // the sheet's last balance is 1494.65 (2197.91 before the first row).
+    Case {
+        file: "ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls",
+        profile: "ccb-debit",
+        added: 6,
+        skipped: 0,
+        accounts: &[("ccb", 6, "-703.26")],
+        rows: &[
+            ("ccb", "2025-01-05", "-515.02", "无卡自助交易"),
+            ("ccb", "2025-01-06", "-66.40", "支付宝-支付宝-消费-便民微超"),
+        ],
+    },
+    // SPDB .xls, card 6200…1230 from the first row: −3.88 +10 −3.88 −3.88 = −1.64.
+    Case {
+        file: "spdb/example-spdb_debit-records.xls",
+        profile: "spdb-debit",
+        added: 4,
+        skipped: 0,
+        accounts: &[("spdb-1230", 4, "-1.64")],
+        rows: &[
+            ("spdb-1230", "2025-12-05", "10.00", "汇入外"),
+            ("spdb-1230", "2025-12-03", "-3.88", "网上支付-支付宝"),
+        ],
+    },
+    // CITIC credit .xls, card 6688, positive = spending: 11 purchases total
+    // 1098.80, the 财付通还款 1.21 and the 0.20 rebate come back: −1097.39.
+    Case {
+        file: "citic/example-citic-credit-records.xls",
+        profile: "citic-credit",
+        added: 13,
+        skipped: 0,
+        accounts: &[("citic-credit-6688", 13, "-1097.39")],
+        rows: &[
+            (
+                "citic-credit-6688",
+                "2024-11-09",
+                "-807.89",
+                "财付通－京东商城平台商户",
+            ),
+            ("citic-credit-6688", "2024-10-20", "1.21", "财付通还款"),
+            ("citic-credit-6688", "2024-11-09", "0.20", "现金奖励"),
+        ],
+    },
 ];
 
 #[test]
-fn every_csv_fixture_imports_with_hand_checked_numbers() {
+fn every_fixture_imports_with_hand_checked_numbers() {
     for case in CASES {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("book.db");

@@ -12,4 +12,5 @@ mod props;
 mod purity;
 mod sample_data;
 mod slim;
+mod spreadsheets;
 mod tui;

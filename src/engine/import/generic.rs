@@ -161,8 +161,9 @@ impl Layout {
     fn err(&self, line: u64, c: Option<usize>, value: &str, reason: String) -> RowError {
         RowError {
             file: self.file.clone(),
+            sheet: None,
             line,
-            column: c.map(|c| (c + 1, self.header.get(c).cloned().unwrap_or_default())),
+            column: c.map(|c| RowError::at(c, self.header.get(c))),
             value: value.to_string(),
             reason,
         }

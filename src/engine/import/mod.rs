@@ -11,6 +11,7 @@ pub mod cells;
 pub mod decode;
 pub mod generic;
 pub mod profile;
+pub mod sheet;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -84,21 +85,47 @@ impl Content {
 pub struct RowError {
     /// File name as given.
     pub file: String,
+    /// The sheet, for a spreadsheet; `line` is then its row number.
+    pub sheet: Option<Box<str>>,
     /// Line (1-based).
     pub line: u64,
     /// Column (1-based) and its header name, when one cell is to blame.
-    pub column: Option<(usize, String)>,
+    pub column: Option<(u32, Box<str>)>,
     /// The bad value.
     pub value: String,
     /// What is wrong and what to do.
     pub reason: String,
 }
 
+impl RowError {
+    /// The `column` of a cell at 0-based index `c` under header `name`.
+    pub fn at(c: usize, name: Option<&String>) -> (u32, Box<str>) {
+        (
+            u32::try_from(c + 1).unwrap_or(u32::MAX),
+            name.map_or_else(Box::default, |n| n.as_str().into()),
+        )
+    }
+}
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if let Some((c, name)) = &self.column {
-            write!(f, ":{c} (column \"{name}\")")?;
+        match (&self.sheet, &self.column) {
+            (None, _) => {
+                write!(f, "{}:{}", self.file, self.line)?;
+                if let Some((c, name)) = &self.column {
+                    write!(f, ":{c} (column \"{name}\")")?;
+                }
+            }
+            (Some(sheet), Some((c, name))) => write!(
+                f,
+                "{}, sheet \"{sheet}\", cell {}{} (column \"{name}\")",
+                self.file,
+                sheet::column_letters(c.saturating_sub(1) as usize),
+                self.line
+            )?,
+            (Some(sheet), None) => {
+                write!(f, "{}, sheet \"{sheet}\", row {}", self.file, self.line)?;
+            }
         }
         write!(f, ": {}", self.reason)?;
         if !self.value.is_empty() {
@@ -217,6 +244,8 @@ pub struct Statement<'a> {
     pub account: Option<AccountHint>,
     /// Transactions or bills.
     pub holds: Holds,
+    /// The sheet read, for a spreadsheet.
+    pub sheet: Option<String>,
     /// The rows, read lazily for ebb's own formats (any size streams
     /// through), from a parsed buffer for bank and wallet layouts.
     pub items: Box<dyn Iterator<Item = Item> + Send + 'a>,
@@ -239,6 +268,7 @@ impl ParsedFile {
             profile: self.profile.clone(),
             account: self.account.clone(),
             holds,
+            sheet: None,
             items: Box::new(Identify::new(rows.into_iter())),
         }
     }
@@ -323,6 +353,42 @@ pub struct ParseOptions {
     pub target_kind: Option<AccountKind>,
     /// User profiles, already loaded.
     pub user_profiles: Vec<profile::Profile>,
+    /// The sheet to read in a spreadsheet (default: found by content).
+    pub sheet: Option<String>,
+}
+
+/// The layout a file's first rows are in, and where its header is.
+enum Found<'p> {
+    /// One of ebb's own CSV formats.
+    Generic(generic::Generic),
+    /// A bank or wallet profile.
+    Profile(&'p profile::Profile),
+}
+
+/// Finds the layout of `head` (a file's first rows): the forced profile,
+/// else ebb's own formats, else the first profile whose header is there.
+fn find_layout<'p>(
+    head: &[(u64, Vec<String>)],
+    opts: &'p ParseOptions,
+) -> Result<Option<Found<'p>>, ImportError> {
+    match &opts.profile {
+        Some(name) => match generic::by_name(name) {
+            Some(g) => Ok(Some(Found::Generic(g))),
+            None => match profile::find(name, &opts.user_profiles) {
+                Some(p) => Ok(Some(Found::Profile(p))),
+                None => Err(ImportError::Profile(format!(
+                    "unknown profile \"{name}\"; `ebb profiles` lists them"
+                ))),
+            },
+        },
+        None => Ok(generic::detect(head).map(Found::Generic).or_else(|| {
+            opts.user_profiles
+                .iter()
+                .chain(profile::builtin().iter())
+                .find(|p| p.header_line(head).is_some())
+                .map(Found::Profile)
+        })),
+    }
 }
 
 /// A CSV record with the line it starts on.
@@ -421,19 +487,8 @@ pub fn open<'a, R: Read + Send + 'a>(
             what: "the file is empty".into(),
         });
     }
-    let generic = match &opts.profile {
-        Some(name) => match generic::by_name(name) {
-            Some(g) => Some(g),
-            None if profile::find(name, &opts.user_profiles).is_some() => None,
-            None => {
-                return Err(ImportError::Profile(format!(
-                    "unknown profile \"{name}\"; `ebb profiles` lists them"
-                )));
-            }
-        },
-        None => generic::detect(&head),
-    };
-    if let Some(g) = generic {
+    let found = find_layout(&head, opts)?;
+    if let Some(Found::Generic(g)) = found {
         let Some(hi) = generic::header_index(&head) else {
             return Err(ImportError::Empty {
                 file: file.to_string(),
@@ -451,6 +506,7 @@ pub fn open<'a, R: Read + Send + 'a>(
             profile: layout.name().to_string(),
             account: None,
             holds,
+            sheet: None,
             items: Box::new(Identify::new(GenericRows {
                 layout,
                 rows,
@@ -459,15 +515,7 @@ pub fn open<'a, R: Read + Send + 'a>(
             })),
         });
     }
-    let p = match &opts.profile {
-        Some(name) => profile::find(name, &opts.user_profiles),
-        None => opts
-            .user_profiles
-            .iter()
-            .chain(profile::builtin().iter())
-            .find(|p| p.header_line(&head).is_some()),
-    };
-    let Some(p) = p else {
+    let Some(Found::Profile(p)) = found else {
         return Err(ImportError::UnknownLayout {
             file: file.to_string(),
         });
@@ -518,6 +566,7 @@ impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
                 },
                 Some(Rec::Unreadable(line)) => Row::Bad(RowError {
                     file: self.layout.file().to_string(),
+                    sheet: None,
                     line,
                     column: None,
                     value: String::new(),
@@ -537,15 +586,132 @@ impl<I: Iterator<Item = Rec>> Iterator for GenericRows<I> {
     }
 }
 
-/// Parses a whole statement held in memory.
-pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile, ImportError> {
-    let enc = decode::Scan::bytes(bytes)
-        .0
-        .map_err(|reason| ImportError::NotText {
+/// Opens a spreadsheet statement. Every sheet is read; the statement is
+/// the sheet that has a known layout (or `opts.sheet`). When several do,
+/// a sheet that is a converted copy of the export gives way to the export
+/// itself, then the sheet with more rows wins, then the earlier one. The
+/// sheet is read as a CSV of the same cells would be, and its bad cells
+/// are named by sheet and cell.
+pub fn open_sheets(
+    file: &str,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> Result<Statement<'static>, ImportError> {
+    let sheets = sheet::read(file, bytes)?;
+    let names = || {
+        sheets
+            .iter()
+            .map(|s| format!("\"{}\"", s.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(want) = &opts.sheet
+        && !sheets.iter().any(|s| &s.name == want)
+    {
+        return Err(ImportError::Profile(format!(
+            "{file} has no sheet \"{want}\"; its sheets are {}",
+            names()
+        )));
+    }
+    if sheets.iter().all(sheet::Sheet::is_blank) {
+        return Err(ImportError::Empty {
             file: file.to_string(),
-            reason,
-        })?;
-    let st = open(file, bytes, enc, opts)?;
+            what: "the workbook has no filled cells".into(),
+        });
+    }
+    // (converted copy, data rows, sheet index, layout, header index)
+    let mut best: Option<(bool, usize, usize, Found<'_>, usize)> = None;
+    for (i, sh) in sheets.iter().enumerate() {
+        if opts.sheet.as_ref().is_some_and(|w| w != &sh.name) || sh.is_blank() {
+            continue;
+        }
+        let head = &sh.rows[..sh.rows.len().min(PEEK)];
+        let Some(found) = find_layout(head, opts)? else {
+            continue;
+        };
+        let hi = match &found {
+            Found::Generic(_) => generic::header_index(head),
+            Found::Profile(p) => p.header_line(head),
+        };
+        let Some(hi) = hi else { continue };
+        let rank = (sh.is_converted_copy(hi), sh.rows.len() - hi);
+        if best
+            .as_ref()
+            .is_none_or(|b| (!rank.0 && b.0) || (rank.0 == b.0 && rank.1 > b.1))
+        {
+            best = Some((rank.0, rank.1, i, found, hi));
+        }
+    }
+    let Some((_, _, i, found, hi)) = best else {
+        return Err(ImportError::Profile(format!(
+            "{file}: none of its sheets ({}) has a known statement layout. Use --profile NAME (see `ebb profiles`) or write a profile for this bank",
+            names()
+        )));
+    };
+    let mut sheets = sheets;
+    let sh = sheets.swap_remove(i);
+    let name = sh.name.clone();
+    let tag: Box<str> = name.clone().into();
+    let with_sheet = move |item: Item| match item {
+        Item::Bad(mut e) => {
+            e.sheet = Some(tag.clone());
+            Item::Bad(e)
+        }
+        other => other,
+    };
+    match found {
+        Found::Generic(g) => {
+            let layout = generic::Layout::new(g, file, &sh.rows[hi].1, opts)?;
+            let holds = if layout.holds_bills() {
+                Holds::Bills
+            } else {
+                Holds::Transactions
+            };
+            let rows = sh
+                .rows
+                .into_iter()
+                .skip(hi + 1)
+                .map(|(l, c)| Rec::Row(l, csv::StringRecord::from(c)));
+            Ok(Statement {
+                profile: layout.name().to_string(),
+                account: None,
+                holds,
+                sheet: Some(name),
+                items: Box::new(
+                    Identify::new(GenericRows {
+                        layout,
+                        rows,
+                        any: false,
+                        ended: false,
+                    })
+                    .map(with_sheet),
+                ),
+            })
+        }
+        Found::Profile(p) => {
+            let st = p.parse(file, &sh.rows)?.statement();
+            Ok(Statement {
+                sheet: Some(name),
+                items: Box::new(st.items.map(with_sheet)),
+                ..st
+            })
+        }
+    }
+}
+
+/// Parses a whole statement held in memory: a spreadsheet or text.
+pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile, ImportError> {
+    let st = if sheet::sniff(bytes).is_some() {
+        open_sheets(file, bytes, opts)?
+    } else {
+        let enc = decode::Scan::bytes(bytes)
+            .0
+            .map_err(|reason| ImportError::NotText {
+                file: file.to_string(),
+                reason,
+            })?;
+        open(file, bytes, enc, opts)?
+    };
     let mut content = match st.holds {
         Holds::Transactions => Content::Transactions(Vec::new()),
         Holds::Bills => Content::Bills(Vec::new()),

@@ -307,6 +307,18 @@ const BUILTIN: &[(&str, &str)] = &[
         "abc-debit",
         include_str!("../../../assets/profiles/abc-debit.toml"),
     ),
+    (
+        "ccb-debit",
+        include_str!("../../../assets/profiles/ccb-debit.toml"),
+    ),
+    (
+        "spdb-debit",
+        include_str!("../../../assets/profiles/spdb-debit.toml"),
+    ),
+    (
+        "citic-credit",
+        include_str!("../../../assets/profiles/citic-credit.toml"),
+    ),
 ];
 
 /// The built-in profiles, in detection order (more specific first).
@@ -463,12 +475,10 @@ impl Profile {
                 "{file}: the dates have no year and the statement period (YYYY年MM月) is not in the file's first lines; add it or use a profile with full dates"
             )));
         }
-        let mut card = self.card_label.as_ref().and_then(|label| {
-            preamble
-                .iter()
-                .find(|c| c.contains(label.as_str()))
-                .and_then(|c| last_digits(c))
-        });
+        let mut card = self
+            .card_label
+            .as_ref()
+            .and_then(|label| labelled_digits(&lines[..hi], label));
         let kind = self.account_kind();
         // Refunds of closed trades pair with their originals: both drop.
         let mut closed: Vec<(String, String)> = Vec::new();
@@ -503,8 +513,9 @@ impl Profile {
             }
             let err = |c: Option<usize>, value: &str, reason: String| RowError {
                 file: file.to_string(),
+                sheet: None,
                 line: *line,
-                column: c.map(|c| (c + 1, header.get(c).cloned().unwrap_or_default())),
+                column: c.map(|c| super::RowError::at(c, header.get(c))),
                 value: value.to_string(),
                 reason,
             };
@@ -801,6 +812,18 @@ impl Profile {
 fn last_digits(s: &str) -> Option<String> {
     let digits: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
     (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
+}
+
+/// The card digits after a preamble label: in the label's own cell
+/// (`卡号: 1234****5678`) or the next one (a spreadsheet's `账号 | 6200…1230`).
+/// Spaces inside the label (`账　　号`) do not matter.
+fn labelled_digits(preamble: &[(u64, Vec<String>)], label: &str) -> Option<String> {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let label = squeeze(label);
+    preamble.iter().find_map(|(_, row)| {
+        let i = row.iter().position(|c| squeeze(c).contains(&label))?;
+        last_digits(&row[i]).or_else(|| row.get(i + 1).and_then(|c| last_digits(c)))
+    })
 }
 
 /// `YYYY年MM月` from the preamble: the statement period.
