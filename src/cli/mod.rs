@@ -21,7 +21,7 @@ use crate::engine::report::ForecastJson;
 use crate::engine::scenario::{Scenario, ScenarioFile};
 use crate::engine::{montecarlo, solve};
 use crate::ingest;
-use crate::store::{ImportRequest, Store, StoreError};
+use crate::store::{CardMatch, ImportRequest, Store, StoreError};
 use table::Table;
 
 /// ebb — will the business pay its credit bills on time?
@@ -42,8 +42,21 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import bank, wallet or credit statements (CSV).
+    /// Import bank, wallet or credit statements (CSV, .xlsx, .xls).
     Import(ImportArgs),
+    /// Wallet rows paid by bank card and the statement rows they are the
+    /// same payment as; confirm or reject a pair.
+    Matches {
+        /// confirm ID or reject ID (none: list).
+        #[command(subcommand)]
+        action: Option<MatchAction>,
+        /// Only rows in this state.
+        #[arg(long, value_parser = ["open", "near", "matched", "confirmed", "rejected"])]
+        state: Option<String>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Undo an import by its id (see `ebb imports`).
     UndoImport {
         /// Import id.
@@ -111,6 +124,21 @@ pub enum Command {
         /// Print the story as text instead of opening the dashboard.
         #[arg(long)]
         no_tui: bool,
+    },
+}
+
+/// `ebb matches confirm|reject ID`.
+#[derive(Debug, Subcommand)]
+pub enum MatchAction {
+    /// The pair is the same payment (a near match becomes a match).
+    Confirm {
+        /// Wallet row id (see `ebb matches`).
+        id: i64,
+    },
+    /// The pair is not the same payment; the wallet row is not paired again.
+    Reject {
+        /// Wallet row id (see `ebb matches`).
+        id: i64,
     },
 }
 
@@ -258,6 +286,34 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
                 out,
                 "Import {id} undone: removed {t} transaction(s) and {b} bill(s)."
             )?;
+            Ok(0)
+        }
+        Some(Command::Matches {
+            action,
+            state,
+            json,
+        }) => {
+            let mut store = open(&cli)?;
+            let rows = match action {
+                Some(MatchAction::Confirm { id }) => vec![store.confirm_match(*id)?],
+                Some(MatchAction::Reject { id }) => vec![store.reject_match(*id)?],
+                None => store.card_matches(state.as_deref())?,
+            };
+            if *json {
+                serde_json::to_writer_pretty(&mut *out, &rows)?;
+                writeln!(out)?;
+            } else if rows.is_empty() {
+                writeln!(
+                    out,
+                    "No wallet rows paid by card{}.",
+                    state
+                        .as_ref()
+                        .map(|s| format!(" in state {s}"))
+                        .unwrap_or_default()
+                )?;
+            } else {
+                print_matches(&rows, out)?;
+            }
             Ok(0)
         }
         Some(Command::Imports { json }) => {
@@ -577,7 +633,7 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
     if a.json {
         let v: Vec<_> = reports
             .iter()
-            .map(|r| serde_json::json!({"file": r.file, "sheet": r.sheet, "profile": r.profile, "account": r.account, "added": r.added, "duplicates": r.duplicates, "rejected": r.rejected, "skipped": r.skipped, "import_id": r.import_id, "dry_run": a.dry_run}))
+            .map(|r| serde_json::json!({"file": r.file, "sheet": r.sheet, "profile": r.profile, "account": r.account, "added": r.added, "duplicates": r.duplicates, "rejected": r.rejected, "skipped": r.skipped, "held": r.held, "matches": r.matches, "import_id": r.import_id, "dry_run": a.dry_run}))
             .collect();
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
@@ -600,8 +656,15 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
             if r.skipped > 0 {
                 write!(
                     out,
-                    ", {} row(s) left out (closed, other currency, or paid from another account)",
+                    ", {} row(s) left out (closed trades, other currencies, moves inside the wallet)",
                     r.skipped
+                )?;
+            }
+            if r.held > 0 {
+                write!(
+                    out,
+                    ", {} paid by bank card (kept to match the card's statement; they move no balance)",
+                    r.held
                 )?;
             }
             if let Some(id) = r.import_id {
@@ -611,9 +674,54 @@ fn import_files(cli: &Cli, a: &ImportArgs, ctx: &RunContext, out: &mut dyn Write
             if !r.created_accounts.is_empty() {
                 writeln!(out, "  new account(s): {}", r.created_accounts.join(", "))?;
             }
+            let near = r.matches.iter().filter(|m| m.state == "near").count();
+            let matched = r.matches.len() - near;
+            if matched > 0 {
+                writeln!(
+                    out,
+                    "  {matched} card payment(s) found in both a wallet export and a statement: counted once, from the statement"
+                )?;
+            }
+            if near > 0 {
+                writeln!(
+                    out,
+                    "  {near} near match(es) to look at: `ebb matches --state near`, then `ebb matches confirm ID` or `reject ID`"
+                )?;
+            }
         }
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Wallet rows paid by card as a table, each beside its statement row.
+fn print_matches(rows: &[CardMatch], out: &mut dyn Write) -> Result<()> {
+    let mut t = Table::new(&[
+        "id",
+        "state",
+        "date",
+        "amount",
+        "wallet",
+        "paid with",
+        "description",
+        "statement row",
+    ]);
+    for m in rows {
+        let statement = m.statement.as_ref().map_or_else(String::new, |s| {
+            format!("{} {} {}", s.account, s.date, s.description)
+        });
+        t.row(vec![
+            m.id.to_string(),
+            m.state.clone(),
+            m.date.to_string(),
+            m.amount.grouped(),
+            m.wallet.clone(),
+            m.method.clone(),
+            m.description.clone(),
+            statement,
+        ]);
+    }
+    t.right(&[0, 3]).print(out)?;
+    Ok(())
 }
 
 /// A text cell for a CSV that people open in Excel or WPS: a cell that

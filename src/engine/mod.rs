@@ -7,6 +7,7 @@ pub mod bookfile;
 pub mod calendar;
 pub mod credit;
 pub mod import;
+pub mod matching;
 pub mod money;
 pub mod montecarlo;
 pub mod projection;

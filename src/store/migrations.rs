@@ -115,4 +115,33 @@ DROP INDEX transactions_import;
 DROP INDEX transactions_dedup;
 CREATE UNIQUE INDEX transactions_dedup ON transactions (date, account_id, hash);
 "#,
+    // 5: wallet rows paid by a bank card. They move no balance; each waits
+    // for the same payment in the card's statement and, matched, lends it
+    // the wallet's counterparty and category (restored when unlinked).
+    r#"
+CREATE TABLE card_rows (
+    id               INTEGER PRIMARY KEY,
+    import_id        INTEGER NOT NULL REFERENCES imports(id),
+    wallet           TEXT NOT NULL,            -- the wallet whose export it is from
+    date             TEXT NOT NULL,
+    amount           INTEGER NOT NULL,         -- cents charged, card holder's side
+    description      TEXT NOT NULL,
+    counterparty     TEXT NOT NULL,
+    category         TEXT NOT NULL,
+    source_id        TEXT,
+    method           TEXT NOT NULL,            -- e.g. 中国银行信用卡(1875)
+    keywords         TEXT NOT NULL,            -- JSON list of channel words
+    hash             BLOB NOT NULL,
+    state            TEXT NOT NULL DEFAULT 'open'
+                     CHECK (state IN ('open', 'near', 'matched', 'confirmed', 'rejected')),
+    tx_id            INTEGER,                  -- the statement row (near: the candidate)
+    was_counterparty TEXT,                     -- the statement row's own, while matched
+    was_category     TEXT,
+    evidence         TEXT NOT NULL DEFAULT '[]', -- JSON list: why they pair
+    UNIQUE (wallet, hash)
+) STRICT;
+CREATE INDEX card_rows_date ON card_rows (date);
+CREATE INDEX card_rows_tx ON card_rows (tx_id) WHERE tx_id IS NOT NULL;
+CREATE INDEX card_rows_import ON card_rows (import_id);
+"#,
 ];

@@ -6,7 +6,10 @@
 //! on. Money is stored as integer cents. Must not: depend on the TUI or
 //! parse statement files.
 
+mod matches;
 mod migrations;
+
+pub use matches::{CardMatch, StatementRow};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +22,7 @@ use crate::engine::book::{Account, AccountKind, Bill, Book, Purchase, Scheduled,
 use crate::engine::bookfile::{AccountDecl, BookFile, RecurringDecl};
 use crate::engine::calendar::Calendar;
 use crate::engine::import::{AccountHint, Holds, ImportError, Item, RowError, Statement};
+use crate::engine::matching;
 use crate::engine::money::Money;
 
 /// What can go wrong with the book.
@@ -80,8 +84,14 @@ pub struct ImportReport {
     pub duplicates: u64,
     /// Bad rows skipped (with --skip-bad-rows).
     pub rejected: u64,
-    /// Rows left out on purpose (closed trades, rows paid from another account).
+    /// Rows left out on purpose (closed trades, other currencies).
     pub skipped: u64,
+    /// Wallet rows paid by a bank card, newly kept to match the card's
+    /// statement (they move no balance).
+    pub held: u64,
+    /// Pairs this import made or took part in: wallet rows paid by card
+    /// and the statement rows they are (matched or near, to confirm).
+    pub matches: Vec<CardMatch>,
     /// The import log id (`None` on a dry run or when nothing changed).
     pub import_id: Option<i64>,
     /// Accounts created by this import.
@@ -485,7 +495,13 @@ impl Store {
             (Holds::Transactions, Some(t)) => Some(ensure(&tx, t)?.0),
             (Holds::Bills, _) => None,
         };
-        let (mut added, mut dups, mut skipped) = (0u64, 0u64, 0u64);
+        let (mut added, mut dups, mut skipped, mut held) = (0u64, 0u64, 0u64, 0u64);
+        // The days this import's rows span: pairs are recomputed over them.
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        let mut widen = |d: NaiveDate| {
+            span = Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
+        };
+        let wallet_name = target.as_ref().map(|t| t.name.clone()).unwrap_or_default();
         let mut errors: Vec<RowError> = Vec::new();
         let mut rejected = 0u64;
         let mut ids: HashMap<String, i64> = HashMap::new();
@@ -525,6 +541,34 @@ impl Store {
                         added += 1
                     } else {
                         dups += 1
+                    }
+                    continue;
+                }
+                Item::Held(c, key) => {
+                    let day = c.tx.date.format("%Y-%m-%d").to_string();
+                    let amount = cents(c.tx.amount, &format!("{file}:{}: amount", c.tx.line))?;
+                    let n = tx
+                        .prepare_cached(
+                            "INSERT OR IGNORE INTO card_rows(import_id, wallet, date, amount, description, counterparty, category, source_id, method, keywords, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        )?
+                        .execute(params![
+                            import_id,
+                            wallet_name,
+                            day,
+                            amount,
+                            c.tx.description,
+                            c.tx.counterparty,
+                            c.tx.category,
+                            c.tx.source_id,
+                            c.method,
+                            json(&c.keywords),
+                            &key[..]
+                        ])?;
+                    if n == 1 {
+                        held += 1;
+                        widen(c.tx.date);
+                    } else {
+                        dups += 1;
                     }
                     continue;
                 }
@@ -571,7 +615,12 @@ impl Store {
                 &key[..],
                 import_id
             ])?;
-            if n == 1 { added += 1 } else { dups += 1 }
+            if n == 1 {
+                added += 1;
+                widen(r.date);
+            } else {
+                dups += 1
+            }
         }
         drop(stmt);
         if rejected > 0 && !skip_bad_rows {
@@ -585,6 +634,15 @@ impl Store {
                 r.get(0)
             })?;
         let range = (last_tx >= first_tx).then_some((first_tx, last_tx));
+        if let Some((lo, hi)) = span {
+            let n = chrono::Days::new(matching::MAX_DAYS as u64);
+            matches::rematch(
+                &tx,
+                lo.checked_sub_days(n).unwrap_or(lo),
+                hi.checked_add_days(n).unwrap_or(hi),
+            )?;
+        }
+        let pairs = matches::of_import(&tx, import_id, range)?;
         tx.execute(
             "UPDATE imports SET added = ?1, duplicates = ?2, rejected = ?3, first_tx = ?4, last_tx = ?5 WHERE id = ?6",
             params![
@@ -605,6 +663,8 @@ impl Store {
             duplicates: dups,
             rejected,
             skipped,
+            held,
+            matches: pairs,
             import_id: (!dry_run).then_some(import_id),
             created_accounts: created,
             errors,
@@ -632,6 +692,11 @@ impl Store {
                 "there is no import {id}; `ebb imports` lists them"
             )));
         };
+        let rows = match range {
+            (Some(first), Some(last)) => Some((first, last)),
+            _ => None,
+        };
+        let span = matches::forget_import(&tx, id, rows)?;
         // The import's rows are the ids it added, in one run.
         let t = match range {
             (Some(first), Some(last)) => tx.execute(
@@ -646,6 +711,16 @@ impl Store {
             [id],
         )?;
         tx.execute("DELETE FROM imports WHERE id = ?1", [id])?;
+        // Wallet rows that were paired with the rows just removed, or that
+        // lost to them, pair anew.
+        if let Some((lo, hi)) = span {
+            let n = chrono::Days::new(2 * matching::MAX_DAYS as u64);
+            matches::rematch(
+                &tx,
+                lo.checked_sub_days(n).unwrap_or(lo),
+                hi.checked_add_days(n).unwrap_or(hi),
+            )?;
+        }
         tx.commit().map_err(busy_or)?;
         Ok((t, b))
     }

@@ -8,6 +8,7 @@ mod demo;
 mod engine_examples;
 mod fixtures;
 mod fuzz_corpus;
+mod matching;
 mod props;
 mod purity;
 mod sample_data;

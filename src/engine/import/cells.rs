@@ -74,6 +74,16 @@ pub fn amount(cell: &str) -> Result<Money, CellError> {
     }
 }
 
+/// The amount before any refund note: what a card was charged for
+/// `131.77(已退款89.84)` is 131.77.
+pub fn gross(cell: &str) -> Result<Money, CellError> {
+    let c = trimmed(cell);
+    match c.split_once(['(', '（']) {
+        Some((b, _)) if number(b).is_ok() => number(b),
+        _ => amount(c),
+    }
+}
+
 fn number(s: &str) -> Result<Money, CellError> {
     let s = s.trim();
     if s.len() <= 40

@@ -56,6 +56,20 @@ pub struct NewTransaction {
     pub line: u64,
 }
 
+/// A wallet row paid by a bank card: it does not move the wallet, and the
+/// card's statement has the same payment. It is kept to be matched with
+/// that statement row (`engine::matching`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardRow {
+    /// The row, its amount as the card was charged (signed from the card
+    /// holder's side; refunds positive).
+    pub tx: NewTransaction,
+    /// The payment-method cell, e.g. `中国银行信用卡(1875)`.
+    pub method: String,
+    /// Words the wallet's payments carry in a bank statement.
+    pub keywords: Vec<String>,
+}
+
 /// What a file holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Content {
@@ -184,6 +198,8 @@ pub struct ParsedFile {
     pub account: Option<AccountHint>,
     /// The rows.
     pub content: Content,
+    /// Wallet rows paid by card, kept for matching.
+    pub held: Vec<CardRow>,
     /// Bad rows.
     pub errors: Vec<RowError>,
     /// Rows dropped on purpose (closed trades, footers), for the report.
@@ -201,6 +217,8 @@ pub type RowKey = [u8; 16];
 pub enum Row {
     /// A transaction.
     Tx(NewTransaction),
+    /// A wallet row paid by card.
+    Held(CardRow),
     /// A bill, with its line.
     Bill(u64, Bill),
     /// A row that cannot be read.
@@ -216,6 +234,8 @@ pub enum Row {
 pub enum Item {
     /// A transaction and its identity.
     Tx(NewTransaction, RowKey),
+    /// A wallet row paid by card, and its identity.
+    Held(CardRow, RowKey),
     /// A bill, with its line.
     Bill(u64, Bill),
     /// A row that cannot be read.
@@ -263,6 +283,7 @@ impl ParsedFile {
             Content::Transactions(t) => rows.extend(t.iter().cloned().map(Row::Tx)),
             Content::Bills(b) => rows.extend(b.iter().cloned().map(|(l, b)| Row::Bill(l, b))),
         }
+        rows.extend(self.held.iter().cloned().map(Row::Held));
         rows.extend(std::iter::repeat_n(Row::Skipped, self.skipped));
         Statement {
             profile: self.profile.clone(),
@@ -335,6 +356,10 @@ impl<I: Iterator<Item = Row>> Iterator for Identify<I> {
             Row::Tx(t) => {
                 let k = self.key(&t);
                 Item::Tx(t, k)
+            }
+            Row::Held(c) => {
+                let k = self.key(&c.tx);
+                Item::Held(c, k)
             }
             Row::Bill(l, b) => Item::Bill(l, b),
             Row::Bad(e) => Item::Bad(e),
@@ -716,10 +741,11 @@ pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile
         Holds::Transactions => Content::Transactions(Vec::new()),
         Holds::Bills => Content::Bills(Vec::new()),
     };
-    let (mut errors, mut skipped) = (Vec::new(), 0);
+    let (mut errors, mut skipped, mut held) = (Vec::new(), 0, Vec::new());
     for item in st.items {
         match (item, &mut content) {
             (Item::Tx(t, _), Content::Transactions(v)) => v.push(t),
+            (Item::Held(c, _), _) => held.push(c),
             (Item::Bill(l, b), Content::Bills(v)) => v.push((l, b)),
             (Item::Tx(..) | Item::Bill(..), _) => {}
             (Item::Bad(e), _) => errors.push(e),
@@ -731,6 +757,7 @@ pub fn parse(file: &str, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFile
         profile: st.profile,
         account: st.account,
         content,
+        held,
         errors,
         skipped,
     })

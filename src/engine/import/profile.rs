@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::engine::book::AccountKind;
 use crate::engine::import::cells::{self, amount, clean};
 use crate::engine::import::{
-    AccountHint, Content, ImportError, NewTransaction, ParsedFile, RowError,
+    AccountHint, CardRow, Content, ImportError, NewTransaction, ParsedFile, RowError,
 };
 use crate::engine::money::Money;
 
@@ -233,6 +233,11 @@ pub struct Profile {
     /// paid from its balance.
     #[serde(default)]
     pub repayments: Vec<CreditMethod>,
+    /// Words this wallet's card payments carry in a bank statement
+    /// (`网银在线` for JD, `支付宝` for Alipay): a wallet row paid by card
+    /// matches the statement row that has one.
+    #[serde(default)]
+    pub match_keywords: Vec<String>,
     /// Categorisation rules.
     #[serde(default)]
     pub rules: Vec<CategoryRule>,
@@ -354,6 +359,17 @@ enum Dir {
     In,
     Out,
     Neutral,
+}
+
+/// Where a row goes.
+enum Route {
+    /// To the file's account, or the one given, with this signed amount.
+    To(Option<AccountHint>, Money),
+    /// Paid by a bank card: held to match the card's statement, with the
+    /// amount the card was charged.
+    Card(Money),
+    /// Left out.
+    Skip,
 }
 
 impl Profile {
@@ -500,6 +516,7 @@ impl Profile {
             }
         }
         let mut out = Vec::new();
+        let mut held = Vec::new();
         let mut errors = Vec::new();
         let mut skipped = 0usize;
         for (line, rec) in &lines[hi + 1..] {
@@ -698,7 +715,8 @@ impl Profile {
                 }
                 continue;
             }
-            // Route: (account override, signed amount), or skip.
+            // Route: (account override, signed amount), held for the
+            // card's statement, or skip.
             let credit = self
                 .credit_methods
                 .iter()
@@ -712,17 +730,31 @@ impl Profile {
                 Dir::In => magnitude,
                 _ => -magnitude,
             };
-            let routed: Option<(Option<AccountHint>, Money)> = match (&dir, wallet) {
+            // A card was charged the whole amount; refunds come back as
+            // rows of their own, in the wallet and in the card's statement.
+            let gross = c_amt
+                .and_then(|c| cells::gross(cell(c)).ok())
+                .unwrap_or(magnitude);
+            let refund = description.starts_with("退款") || kind_text.contains("退款");
+            let by_card = |d: &Dir| -> Route {
+                match d {
+                    Dir::In => Route::Card(gross),
+                    Dir::Out => Route::Card(-gross),
+                    Dir::Neutral if refund => Route::Card(gross),
+                    Dir::Neutral => Route::Card(-gross),
+                }
+            };
+            let route = match (&dir, wallet) {
                 (Dir::In | Dir::Out, false)
                     if c_dir.is_some() || !self.description_in.is_empty() =>
                 {
-                    Some((None, signed(&dir)))
+                    Route::To(None, signed(&dir))
                 }
-                (_, false) => Some((None, amt)),
+                (_, false) => Route::To(None, amt),
                 (Dir::In | Dir::Out, true) => match credit {
-                    Some(cm) => Some((Some(cm.hint()), signed(&dir))),
-                    None if on_balance => Some((None, signed(&dir))),
-                    None => None,
+                    Some(cm) => Route::To(Some(cm.hint()), signed(&dir)),
+                    None if on_balance => Route::To(None, signed(&dir)),
+                    None => by_card(&dir),
                 },
                 (Dir::Neutral, true) => {
                     let text = format!("{kind_text} {description}");
@@ -731,31 +763,35 @@ impl Profile {
                         .iter()
                         .find(|r| text.contains(r.pattern.as_str()))
                         .map(|r| r.effect);
-                    let refund = description.starts_with("退款") || kind_text.contains("退款");
                     let sign = if refund { magnitude } else { -magnitude };
                     match (rule, credit) {
-                        (Some(Effect::In), _) => Some((None, magnitude)),
-                        (Some(Effect::Out), _) => Some((None, -magnitude)),
-                        (Some(Effect::Skip), _) => None,
+                        (Some(Effect::In), _) => Route::To(None, magnitude),
+                        (Some(Effect::Out), _) => Route::To(None, -magnitude),
+                        (Some(Effect::Skip), _) => Route::Skip,
                         // Pay-later products mark their purchases 不计收支: they
                         // are credit purchases (refunds: money back on credit).
-                        (None, Some(cm)) => Some((Some(cm.hint()), sign)),
-                        (None, None) if on_balance && !method.is_empty() => Some((None, sign)),
-                        (None, None) => None,
+                        (None, Some(cm)) => Route::To(Some(cm.hint()), sign),
+                        (None, None) if method.is_empty() => Route::Skip,
+                        (None, None) if on_balance => Route::To(None, sign),
+                        (None, None) => by_card(&dir),
                     }
                 }
             };
-            if matches!(dir, Dir::Neutral) && wallet {
+            let by_card_row = matches!(route, Route::Card(_));
+            // Neutral wallet rows move money between own accounts; a card
+            // refund or a refunded card purchase is spending undone, and
+            // keeps the wallet's category.
+            if matches!(dir, Dir::Neutral) && wallet && !by_card_row {
                 category = "transfer".into();
             }
-            let Some((account, signed_amount)) = routed else {
-                skipped += 1;
-                continue;
+            let (account, signed_amount) = match route {
+                Route::To(a, m) if !m.is_zero() => (a, m),
+                Route::Card(m) if !m.is_zero() => (None, m),
+                _ => {
+                    skipped += 1;
+                    continue;
+                }
             };
-            if signed_amount.is_zero() {
-                skipped += 1;
-                continue;
-            }
             if category.is_empty() || !self.rules.is_empty() {
                 let text = format!("{kind_text} {description} {counterparty}");
                 if let Some(r) = self
@@ -767,6 +803,24 @@ impl Profile {
                 }
             }
             let balance = c_bal.and_then(|c| amount(cell(c)).ok());
+            if by_card_row {
+                held.push(CardRow {
+                    tx: NewTransaction {
+                        account: None,
+                        date,
+                        amount: signed_amount,
+                        balance: None,
+                        description,
+                        counterparty,
+                        category,
+                        source_id: c_id.map(|c| clean(cell(c))).filter(|s| !s.is_empty()),
+                        line: *line,
+                    },
+                    method,
+                    keywords: self.match_keywords.clone(),
+                });
+                continue;
+            }
             out.push(NewTransaction {
                 account,
                 date,
@@ -779,7 +833,7 @@ impl Profile {
                 line: *line,
             });
         }
-        if out.is_empty() && errors.is_empty() && skipped == 0 {
+        if out.is_empty() && held.is_empty() && errors.is_empty() && skipped == 0 {
             return Err(ImportError::Empty {
                 file: file.into(),
                 what: "the file has a header but no rows".into(),
@@ -794,6 +848,13 @@ impl Profile {
         {
             out.reverse();
         }
+        if held
+            .first()
+            .zip(held.last())
+            .is_some_and(|(a, b)| a.tx.date > b.tx.date)
+        {
+            held.reverse();
+        }
         let name = match &card {
             Some(d) => format!("{}-{d}", self.account),
             None => self.account.clone(),
@@ -802,6 +863,7 @@ impl Profile {
             profile: self.name.clone(),
             account: Some(AccountHint { name, kind }),
             content: Content::Transactions(out),
+            held,
             errors,
             skipped,
         })
