@@ -55,8 +55,11 @@ fn with_imports(mut view: BookView, store: &Store, source: &Source) -> BookView 
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("csv") || x.eq_ignore_ascii_case("txt"))
+                p.extension().is_some_and(|x| {
+                    ["csv", "txt", "xlsx", "xls", "ods"]
+                        .iter()
+                        .any(|e| x.eq_ignore_ascii_case(e))
+                })
             })
             .collect();
         files.sort();

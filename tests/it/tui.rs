@@ -695,6 +695,72 @@ fn import_screen_previews_imports_and_undoes() {
     live.stop();
 }
 
+/// The import preview of a spreadsheet names its sheet, and the preview of
+/// a wallet export lists the card payments the book's statements already
+/// hold, each shown beside its statement row.
+#[test]
+fn import_preview_shows_the_sheet_and_the_payments_found_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
+    for (from, to) in [
+        (
+            "statements/citic/example-citic-credit-records.xls",
+            "inbox/citic.xls",
+        ),
+        ("statements/jd/example-jd-records.csv", "inbox/jd.csv"),
+    ] {
+        std::fs::copy(crate::common::fixture(from), dir.path().join(to)).unwrap();
+    }
+    {
+        let mut store = ebb::store::Store::open(&db).unwrap();
+        let path = crate::common::fixture("statements/boc/example-boc-credit-records.csv");
+        let opened = ebb::ingest::open(&path, "boc.csv", &Default::default(), |_| {}).unwrap();
+        let req = ebb::store::ImportRequest {
+            file: "boc.csv",
+            hash: &opened.hash,
+            account: None,
+            skip_bad_rows: false,
+            dry_run: false,
+            now: "2026-11-22 09:00:00",
+        };
+        store.import(opened.statement, &req).unwrap();
+    }
+    let mut live = LiveWorker::start(db.clone());
+    let mut app = App::new(demo::as_of(), Lang::En, Theme { mono: true });
+    let fx = update(&mut app, Action::Start);
+    live.step(&mut app, fx, 2);
+    let fx = update(&mut app, Action::GoTo(Screen::Import));
+    live.step(&mut app, fx, 0);
+    assert_eq!(
+        app.view.as_ref().unwrap().inbox.len(),
+        2,
+        "the .xls is listed"
+    );
+    let fx = update(&mut app, Action::PreviewSelected);
+    live.step(&mut app, fx, 1);
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("┌ citic.xls · sheet 本期账单明细(人民币) ─")
+            && screen.contains("account citic-credit-6688"),
+        "{screen}"
+    );
+    assert!(screen.contains("13 new"), "{screen}");
+    app.selected = 1;
+    let fx = update(&mut app, Action::PreviewSelected);
+    live.step(&mut app, fx, 1);
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("21 paid by card · 9 also in a statement · 0 to confirm"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2024-12-21    -¥68.19 京东京造暖星智能双人 = boc-credit 网银在线"),
+        "{screen}"
+    );
+    live.stop();
+}
+
 /// The lab's negotiated plan is offered for the account that locks, the day
 /// after the lock, and the projection changes with it.
 #[test]

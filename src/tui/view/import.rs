@@ -27,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Line::from(l.t("No statements waiting.", "没有待导入的账单。")),
             Line::default(),
             Line::from(Span::styled(
-                l.t("Put CSV exports in the inbox/ folder next to your book, or press p and type a file's path.", "把 CSV 账单放进账簿旁的 inbox/ 文件夹，或按 p 输入文件路径。"),
+                l.t("Put CSV or Excel exports in the inbox/ folder next to your book, or press p and type a file's path.", "把 CSV 或 Excel 账单放进账簿旁的 inbox/ 文件夹，或按 p 输入文件路径。"),
                 t.dim(),
             )),
         ]
@@ -103,6 +103,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     );
+    // A spreadsheet's title names the sheet read.
+    let title = match p.report.as_ref().ok().and_then(|r| r.sheet.as_ref()) {
+        Some(s) => format!("{title}· {} {s} ", l.t("sheet", "工作表")),
+        None => title,
+    };
     let r = match &p.report {
         Err(e) => {
             frame.render_widget(
@@ -123,13 +128,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         (p.errors.len() as u16 + 2).min(8)
     };
-    let [head, sample, errors] = Layout::vertical([
-        Constraint::Length(5),
+    let pairs_h = if r.matches.is_empty() {
+        0
+    } else {
+        (r.matches.len() as u16 + 2).min(8)
+    };
+    let [head, sample, pairs, errors] = Layout::vertical([
+        Constraint::Length(if r.held > 0 || !r.matches.is_empty() {
+            6
+        } else {
+            5
+        }),
         Constraint::Min(4),
+        Constraint::Length(pairs_h),
         Constraint::Length(errors_h),
     ])
     .areas(right);
-    let summary = vec![
+    let near = r.matches.iter().filter(|m| m.state == "near").count();
+    let mut summary = vec![
         Line::from(format!(
             "{} {}  →  {} {}",
             l.t("profile", "格式"),
@@ -149,21 +165,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 l.t("bad", "笔错误")
             )),
         ]),
-        Line::from(Span::styled(
-            if p.errors.is_empty() {
-                l.t(
-                    "y imports it · Esc closes the preview",
-                    "按 y 导入 · Esc 关闭预览",
-                )
-            } else {
-                l.t(
-                    "Y imports the good rows · fix the file to import all",
-                    "按 Y 导入正确的行；修正文件后可全部导入",
-                )
-            },
-            t.key(),
-        )),
     ];
+    if r.held > 0 || !r.matches.is_empty() {
+        summary.push(Line::from(format!(
+            "{} {} · {} {} · {} {}",
+            r.held,
+            l.t("paid by card", "笔银行卡支付"),
+            r.matches.len() - near,
+            l.t("also in a statement", "笔已在账单中"),
+            near,
+            l.t("to confirm", "笔待确认")
+        )));
+    }
+    summary.push(Line::from(Span::styled(
+        if p.errors.is_empty() {
+            l.t(
+                "y imports it · Esc closes the preview",
+                "按 y 导入 · Esc 关闭预览",
+            )
+        } else {
+            l.t(
+                "Y imports the good rows · fix the file to import all",
+                "按 Y 导入正确的行；修正文件后可全部导入",
+            )
+        },
+        t.key(),
+    )));
     frame.render_widget(
         Paragraph::new(summary).block(Block::bordered().title(title)),
         head,
@@ -192,6 +219,49 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .block(Block::bordered().title(l.t(" First rows ", " 前几行 "))),
         sample,
     );
+    if pairs_h > 0 {
+        let lines: Vec<Line> = r
+            .matches
+            .iter()
+            .map(|m| {
+                let other = m
+                    .statement
+                    .as_ref()
+                    .map_or_else(String::new, |s| format!("{} {}", s.account, s.description));
+                // What was bought, in at most 20 columns.
+                let mut what = String::new();
+                for c in m.description.chars() {
+                    if width([what.as_str()]) + width([c.encode_utf8(&mut [0; 4]) as &str]) > 20 {
+                        break;
+                    }
+                    what.push(c);
+                }
+                let pad = 20usize.saturating_sub(usize::from(width([what.as_str()])));
+                let (mark, style) = if m.state == "near" {
+                    ("?", t.key())
+                } else {
+                    ("=", ratatui::style::Style::default())
+                };
+                Line::from(vec![
+                    Span::raw(format!(
+                        "{} {:>10} {what}{} ",
+                        m.date,
+                        yuan(m.amount),
+                        " ".repeat(pad)
+                    )),
+                    Span::styled(format!("{mark} "), style),
+                    Span::raw(other),
+                ])
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(l.t(
+                " Also in a statement (= counted once, ? to confirm) ",
+                " 账单中的同一笔（= 只计一次，? 待确认） ",
+            ))),
+            pairs,
+        );
+    }
     if errors_h > 0 {
         let lines: Vec<Line> = p
             .errors
