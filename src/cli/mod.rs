@@ -281,11 +281,15 @@ pub fn run(cli: Cli, ctx: &RunContext) -> Result<i32> {
         Some(Command::Import(a)) => import_files(&cli, a, ctx, out),
         Some(Command::UndoImport { id }) => {
             let mut store = open(&cli)?;
-            let (t, b) = store.undo_import(*id)?;
-            writeln!(
+            let (t, b, h) = store.undo_import(*id)?;
+            write!(
                 out,
-                "Import {id} undone: removed {t} transaction(s) and {b} bill(s)."
+                "Import {id} undone: removed {t} transaction(s) and {b} bill(s)"
             )?;
+            if h > 0 {
+                write!(out, ", and {h} wallet row(s) paid by card")?;
+            }
+            writeln!(out, ".")?;
             Ok(0)
         }
         Some(Command::Matches {

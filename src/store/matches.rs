@@ -268,12 +268,12 @@ pub(super) fn rematch(tx: &SqlTx<'_>, lo: NaiveDate, hi: NaiveDate) -> Result<()
 
 /// Before an import's rows go: frees the statement rows it added from
 /// their pairs, unlinks and deletes its wallet rows. Returns the days the
-/// pairs may now change over.
+/// pairs may now change over, and how many wallet rows went.
 pub(super) fn forget_import(
     tx: &SqlTx<'_>,
     import_id: i64,
     rows: Option<(i64, i64)>,
-) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
+) -> Result<(Option<(NaiveDate, NaiveDate)>, u64), StoreError> {
     let (first, last) = rows.unwrap_or((0, -1));
     let span: (Option<String>, Option<String>) = tx.query_row(
         "SELECT min(d), max(d) FROM (SELECT date AS d FROM card_rows WHERE import_id = ?1 \
@@ -291,11 +291,12 @@ pub(super) fn forget_import(
     for id in ids {
         unlink(tx, id)?;
     }
-    tx.execute("DELETE FROM card_rows WHERE import_id = ?1", [import_id])?;
-    Ok(match span {
+    let gone = tx.execute("DELETE FROM card_rows WHERE import_id = ?1", [import_id])? as u64;
+    let span = match span {
         (Some(a), Some(b)) => Some((date_of(&a)?, date_of(&b)?)),
         _ => None,
-    })
+    };
+    Ok((span, gone))
 }
 
 impl Store {

@@ -678,7 +678,9 @@ impl Store {
     }
 
     /// Undoes an import: removes the rows it added and its log entry.
-    pub fn undo_import(&mut self, id: i64) -> Result<(u64, u64), StoreError> {
+    /// Returns the transactions, bills and wallet rows paid by card it
+    /// removed.
+    pub fn undo_import(&mut self, id: i64) -> Result<(u64, u64, u64), StoreError> {
         let tx = self.write_tx()?;
         let range: Option<(Option<i64>, Option<i64>)> = tx
             .query_row(
@@ -696,7 +698,7 @@ impl Store {
             (Some(first), Some(last)) => Some((first, last)),
             _ => None,
         };
-        let span = matches::forget_import(&tx, id, rows)?;
+        let (span, held) = matches::forget_import(&tx, id, rows)?;
         // The import's rows are the ids it added, in one run.
         let t = match range {
             (Some(first), Some(last)) => tx.execute(
@@ -722,7 +724,7 @@ impl Store {
             )?;
         }
         tx.commit().map_err(busy_or)?;
-        Ok((t, b))
+        Ok((t, b, held))
     }
 
     /// The import log, newest last.

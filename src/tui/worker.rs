@@ -400,7 +400,7 @@ impl Worker {
             Effect::UndoImport { id } => {
                 return self.edit(
                     |st| st.undo_import(id).map_err(|e| e.to_string()),
-                    |(t, b)| Some(Action::ImportUndone(id, t, b)),
+                    |(t, b, _)| Some(Action::ImportUndone(id, t, b)),
                 );
             }
             Effect::PreviewImport { path } => {

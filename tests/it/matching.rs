@@ -218,7 +218,14 @@ fn importing_again_or_undoing_either_side_leaves_no_trace() {
     assert_eq!(pairs(&db), shared(), "re-importing changes no pair");
     // Undo the wallet: the statement rows get their own fields back.
     let id = jd_import[0]["import_id"].as_i64().unwrap().to_string();
-    ebb(&db).args(["undo-import", &id]).assert().success();
+    let out = ebb(&db).args(["undo-import", &id]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("removed 3 transaction(s) and 0 bill(s), and 21 wallet row(s) paid by card."),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(transactions(&db), plain);
     assert!(matches(&db, &[]).is_empty());
     // Undo the statement instead: the wallet rows wait again.
