@@ -4,6 +4,14 @@
 use clap::Parser;
 
 fn main() {
+    // A damaged workbook can make the spreadsheet reader panic; the import
+    // catches it and says the file is damaged, so stay quiet about it.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !ebb::engine::import::sheet::reading_workbook() {
+            default_hook(info);
+        }
+    }));
     let cli = ebb::cli::Cli::parse();
     let now = chrono::Local::now();
     let ctx = ebb::cli::RunContext {

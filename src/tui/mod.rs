@@ -47,6 +47,11 @@ pub fn run(
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A damaged workbook's reader panic is caught on the worker and
+        // reported in the preview: the terminal stays as it is.
+        if crate::engine::import::sheet::reading_workbook() {
+            return;
+        }
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
         ratatui_hook(info);
     }));

@@ -36,6 +36,33 @@ fn statement_corpus_and_fixtures() {
     assert!(n >= 10, "only {n} fixtures");
 }
 
+/// Damaged workbooks — cut short, or with bytes changed — give an error or
+/// rows, never a panic: the spreadsheet fixtures, each cut at 16 points and
+/// with one byte flipped at 48 places spread through the file.
+#[test]
+fn damaged_spreadsheets_never_panic() {
+    let opts = ebb::engine::import::ParseOptions::default();
+    let mut n = 0;
+    for entry in walk(&crate::common::fixture("statements")) {
+        if !entry.extension().is_some_and(|e| e == "xls" || e == "xlsx") {
+            continue;
+        }
+        let good = std::fs::read(&entry).unwrap();
+        assert!(ebb::engine::import::parse("ok.xls", &good, &opts).is_ok());
+        for k in 1..16 {
+            let _ = ebb::engine::import::parse("cut.xls", &good[..good.len() * k / 16], &opts);
+        }
+        for k in 0..48 {
+            let mut bad = good.clone();
+            let at = 8 + (bad.len() - 8) * k / 48;
+            bad[at] ^= 0x5A;
+            let _ = ebb::engine::import::parse("flipped.xls", &bad, &opts);
+        }
+        n += 1;
+    }
+    assert_eq!(n, 4, "the four spreadsheet fixtures");
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

@@ -182,3 +182,27 @@ fn a_damaged_workbook_says_so_and_writes_nothing() {
     );
     assert!(transactions(&db).is_empty());
 }
+
+/// This byte changed in the CCB export makes the `.xls` reader fail inside
+/// (an index out of range): ebb says the file is damaged, prints no panic,
+/// and writes nothing.
+#[test]
+fn a_workbook_that_trips_the_reader_is_reported_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let mut bytes = std::fs::read(fixture(
+        "statements/ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls",
+    ))
+    .unwrap();
+    let at = 8 + (bytes.len() - 8) * 20 / 48;
+    bytes[at] ^= 0x5A;
+    let path = dir.path().join("ccb.xls");
+    std::fs::write(&path, &bytes).unwrap();
+    let err = import_err(&db, &[path.to_str().unwrap()]);
+    assert!(
+        err.contains("ccb.xls: looks like a spreadsheet but cannot be read (it is damaged)"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(transactions(&db).is_empty());
+}

@@ -6,7 +6,9 @@
 //! Owns: cell → text, sheet → rows, which sheet holds the statement.
 //! Must not: read files (the caller passes the bytes).
 
+use std::cell::Cell;
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Reader};
 
@@ -77,14 +79,37 @@ impl Sheet {
     }
 }
 
+thread_local! {
+    static READING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Is this thread inside the workbook reader? calamine can panic on a
+/// damaged file (an index out of range in an `.xls`); `read` catches that
+/// and reports the file as damaged, so a panic hook should stay quiet (and
+/// leave the terminal alone) while this is true.
+pub fn reading_workbook() -> bool {
+    READING.with(Cell::get)
+}
+
 /// The sheets of a workbook, in workbook order.
 pub fn read(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ImportError> {
-    let broken = |e: &dyn std::fmt::Display| ImportError::NotText {
+    READING.with(|r| r.set(true));
+    let out = std::panic::catch_unwind(AssertUnwindSafe(|| read_sheets(file, bytes)));
+    READING.with(|r| r.set(false));
+    out.unwrap_or_else(|_| Err(broken(file, &"it is damaged")))
+}
+
+fn broken(file: &str, e: &dyn std::fmt::Display) -> ImportError {
+    ImportError::NotText {
         file: file.to_string(),
         reason: format!(
             "looks like a spreadsheet but cannot be read ({e}); open it in Excel or WPS and save it again as .xlsx or CSV"
         ),
-    };
+    }
+}
+
+fn read_sheets(file: &str, bytes: &[u8]) -> Result<Vec<Sheet>, ImportError> {
+    let broken = |e: &dyn std::fmt::Display| broken(file, e);
     let mut book =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| broken(&e))?;
     let mut out = Vec::new();
