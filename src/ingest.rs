@@ -40,7 +40,9 @@ pub fn open<'a>(
     if sheet::sniff(&magic[..n]).is_some() {
         // A workbook is a zip or compound file: read whole, as calamine
         // needs (exports are a few thousand rows).
-        let bytes = std::fs::read(path).map_err(|e| unreadable(name, &e))?;
+        let mut bytes = magic[..n].to_vec();
+        f.read_to_end(&mut bytes)
+            .map_err(|e| unreadable(name, &e))?;
         let hash = decode::Scan::bytes(&bytes).1;
         let mut progress = progress;
         progress(bytes.len() as u64);

@@ -84,8 +84,7 @@ impl Card {
     /// `spdb-1230`, `citic-credit-6688`. A name of the user's own (`main`)
     /// says only its kind.
     pub fn of_account(name: &str, kind: AccountKind) -> Card {
-        let mut parts = name.split('-');
-        let first = parts.next().unwrap_or_default();
+        let first = name.split('-').next().unwrap_or_default();
         let bank = BANKS
             .iter()
             .map(|(_, code)| *code)

@@ -62,53 +62,37 @@ pub struct CardMatch {
 const SELECT: &str = "SELECT c.id, c.state, c.wallet, c.date, c.amount, c.description, c.counterparty, c.method, c.evidence, t.id, a.name, t.date, t.amount, t.description \
      FROM card_rows c LEFT JOIN transactions t ON t.id = c.tx_id LEFT JOIN accounts a ON a.id = t.account_id";
 
-/// A row of `SELECT`, and its date as stored (checked by the caller).
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(CardMatch, String)> {
-    let evidence: String = r.get(8)?;
-    let statement = match r.get::<_, Option<i64>>(9)? {
-        Some(id) => Some((
-            id,
-            r.get::<_, String>(10)?,
-            r.get::<_, String>(11)?,
-            r.get::<_, i64>(12)?,
-            r.get::<_, String>(13)?,
-        )),
-        None => None,
-    };
-    let date: String = r.get(3)?;
-    Ok((
-        CardMatch {
-            id: r.get(0)?,
-            state: r.get(1)?,
-            wallet: r.get(2)?,
-            date: NaiveDate::MIN,
-            amount: Money::from_cents(r.get(4)?),
-            description: r.get(5)?,
-            counterparty: r.get(6)?,
-            method: r.get(7)?,
-            statement: statement.map(|(id, account, date, cents, description)| StatementRow {
-                id,
-                account,
-                date: date_of(&date).unwrap_or(NaiveDate::MIN),
-                amount: Money::from_cents(cents),
-                description,
-            }),
-            evidence: serde_json::from_str(&evidence).unwrap_or_default(),
-        },
-        date,
-    ))
-}
-
+/// The rows of `SELECT` that `p` picks.
 fn collect(
     stmt: &mut rusqlite::Statement<'_>,
     p: impl rusqlite::Params,
 ) -> Result<Vec<CardMatch>, StoreError> {
-    let rows = stmt.query_map(p, read)?;
+    let mut rows = stmt.query(p)?;
     let mut out = Vec::new();
-    for r in rows {
-        let (mut m, date) = r?;
-        m.date = date_of(&date)?;
-        out.push(m);
+    while let Some(r) = rows.next()? {
+        let statement = match r.get::<_, Option<i64>>(9)? {
+            Some(id) => Some(StatementRow {
+                id,
+                account: r.get(10)?,
+                date: date_of(&r.get::<_, String>(11)?)?,
+                amount: Money::from_cents(r.get(12)?),
+                description: r.get(13)?,
+            }),
+            None => None,
+        };
+        let evidence: String = r.get(8)?;
+        out.push(CardMatch {
+            id: r.get(0)?,
+            state: r.get(1)?,
+            wallet: r.get(2)?,
+            date: date_of(&r.get::<_, String>(3)?)?,
+            amount: Money::from_cents(r.get(4)?),
+            description: r.get(5)?,
+            counterparty: r.get(6)?,
+            method: r.get(7)?,
+            statement,
+            evidence: serde_json::from_str(&evidence).unwrap_or_default(),
+        });
     }
     Ok(out)
 }
@@ -127,8 +111,17 @@ pub(super) fn of_import(
     collect(&mut stmt, params![import_id, first, last])
 }
 
-fn day(d: NaiveDate) -> String {
+pub(super) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
+}
+
+/// `lo..=hi` widened by `days` on each side, as far as the calendar goes.
+pub(super) fn widened(lo: NaiveDate, hi: NaiveDate, days: i64) -> (NaiveDate, NaiveDate) {
+    let n = Days::new(days.unsigned_abs());
+    (
+        lo.checked_sub_days(n).unwrap_or(lo),
+        hi.checked_add_days(n).unwrap_or(hi),
+    )
 }
 
 /// Puts a matched statement row's own counterparty and category back and
@@ -179,14 +172,6 @@ fn link(
 /// Recomputes the pairs of the wallet rows dated `lo..=hi` (those the user
 /// has not confirmed or rejected).
 pub(super) fn rematch(tx: &SqlTx<'_>, lo: NaiveDate, hi: NaiveDate) -> Result<(), StoreError> {
-    let widen = |d: NaiveDate, sub: bool| {
-        let n = Days::new(MAX_DAYS as u64);
-        if sub {
-            d.checked_sub_days(n).unwrap_or(d)
-        } else {
-            d.checked_add_days(n).unwrap_or(d)
-        }
-    };
     let mut wallet = Vec::new();
     let mut linked = Vec::new();
     {
@@ -211,6 +196,10 @@ pub(super) fn rematch(tx: &SqlTx<'_>, lo: NaiveDate, hi: NaiveDate) -> Result<()
             }
         }
     }
+    // Every pair to recompute belongs to one of these rows.
+    if wallet.is_empty() {
+        return Ok(());
+    }
     for id in linked {
         unlink(tx, id)?;
     }
@@ -218,9 +207,6 @@ pub(super) fn rematch(tx: &SqlTx<'_>, lo: NaiveDate, hi: NaiveDate) -> Result<()
         "UPDATE card_rows SET state = 'open', tx_id = NULL, evidence = '[]' WHERE date BETWEEN ?1 AND ?2 AND state = 'near'",
         params![day(lo), day(hi)],
     )?;
-    if wallet.is_empty() {
-        return Ok(());
-    }
     let amounts: std::collections::HashSet<i64> = wallet.iter().map(|w| w.cents).collect();
     let mut bank = Vec::new();
     {
@@ -230,7 +216,8 @@ pub(super) fn rematch(tx: &SqlTx<'_>, lo: NaiveDate, hi: NaiveDate) -> Result<()
              WHERE t.date BETWEEN ?1 AND ?2 AND a.kind IN ('bank', 'credit') \
              AND NOT EXISTS (SELECT 1 FROM card_rows c WHERE c.tx_id = t.id AND c.state IN ('matched', 'confirmed'))",
         )?;
-        let mut rows = stmt.query(params![day(widen(lo, true)), day(widen(hi, false))])?;
+        let (from, to) = widened(lo, hi, MAX_DAYS);
+        let mut rows = stmt.query(params![day(from), day(to)])?;
         while let Some(r) = rows.next()? {
             let cents: i64 = r.get(4)?;
             if !amounts.contains(&cents) {
@@ -364,12 +351,7 @@ impl Store {
             [id],
         )?;
         // The statement row is free for another wallet row.
-        let lo = date
-            .checked_sub_days(Days::new(2 * MAX_DAYS as u64))
-            .unwrap_or(date);
-        let hi = date
-            .checked_add_days(Days::new(2 * MAX_DAYS as u64))
-            .unwrap_or(date);
+        let (lo, hi) = widened(date, date, 2 * MAX_DAYS);
         rematch(&tx, lo, hi)?;
         tx.commit().map_err(busy_or)?;
         self.card_match(id)

@@ -545,7 +545,7 @@ impl Store {
                     continue;
                 }
                 Item::Held(c, key) => {
-                    let day = c.tx.date.format("%Y-%m-%d").to_string();
+                    let day = matches::day(c.tx.date);
                     let amount = cents(c.tx.amount, &format!("{file}:{}: amount", c.tx.line))?;
                     let n = tx
                         .prepare_cached(
@@ -635,12 +635,8 @@ impl Store {
             })?;
         let range = (last_tx >= first_tx).then_some((first_tx, last_tx));
         if let Some((lo, hi)) = span {
-            let n = chrono::Days::new(matching::MAX_DAYS as u64);
-            matches::rematch(
-                &tx,
-                lo.checked_sub_days(n).unwrap_or(lo),
-                hi.checked_add_days(n).unwrap_or(hi),
-            )?;
+            let (lo, hi) = matches::widened(lo, hi, matching::MAX_DAYS);
+            matches::rematch(&tx, lo, hi)?;
         }
         let pairs = matches::of_import(&tx, import_id, range)?;
         tx.execute(
@@ -716,12 +712,8 @@ impl Store {
         // Wallet rows that were paired with the rows just removed, or that
         // lost to them, pair anew.
         if let Some((lo, hi)) = span {
-            let n = chrono::Days::new(2 * matching::MAX_DAYS as u64);
-            matches::rematch(
-                &tx,
-                lo.checked_sub_days(n).unwrap_or(lo),
-                hi.checked_add_days(n).unwrap_or(hi),
-            )?;
+            let (lo, hi) = matches::widened(lo, hi, 2 * matching::MAX_DAYS);
+            matches::rematch(&tx, lo, hi)?;
         }
         tx.commit().map_err(busy_or)?;
         Ok((t, b, held))

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::fixture;
 use crate::fixtures::{ebb, import_json, transactions};
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+pub fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p

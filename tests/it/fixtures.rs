@@ -32,6 +32,17 @@ pub fn import_json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// Runs `ebb ARGS…`, which must fail, and returns what it said.
+pub fn fails(db: &Path, args: &[&str]) -> String {
+    let out = ebb(db).args(args).output().expect("runs");
+    assert!(
+        !out.status.success(),
+        "`ebb {}` should fail",
+        args.join(" ")
+    );
+    String::from_utf8(out.stderr).expect("UTF-8")
+}
+
 pub fn transactions(db: &Path) -> Vec<Value> {
     let out = ebb(db)
         .args(["transactions", "--json"])

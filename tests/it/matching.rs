@@ -7,8 +7,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::cli::write;
 use crate::common::fixture;
-use crate::fixtures::{ebb, import_json, transactions};
+use crate::fixtures::{ebb, fails, import_json, transactions};
 
 fn jd() -> String {
     fixture("statements/jd/example-jd-records.csv")
@@ -245,12 +246,6 @@ fn importing_again_or_undoing_either_side_leaves_no_trace() {
 
 const JD_HEADER: &str = "交易时间,商户名称,交易说明,金额,收/付款方式,交易状态,收/支,交易分类,交易订单号,商家订单号,备注\n";
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_str().unwrap().to_string()
-}
-
 #[test]
 fn two_identical_purchases_are_two_payments() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,6 +259,7 @@ fn two_identical_purchases_are_two_payments() {
              2025-03-02 10:00:09,京东平台商户,茶叶 一盒,35.00,中国银行信用卡(1875),交易成功,支出,食品酒饮,A2,B2,\n"
         ),
     );
+    let wallet = wallet.to_str().unwrap();
     // The statement lists them twice; a third identical charge the next
     // day is a third purchase, not in the wallet export.
     let statement = write(
@@ -274,8 +270,9 @@ fn two_identical_purchases_are_two_payments() {
          2025-03-02,2025-03-03,1875,网银在线-京东商城业务CHN,,35.00,CNY\n\
          2025-03-03,2025-03-04,1875,网银在线-京东商城业务CHN,,35.00,CNY\n",
     );
-    import_json(&db, &[&statement]);
-    let r = import_json(&db, &[&wallet]);
+    let statement = statement.to_str().unwrap();
+    import_json(&db, &[statement]);
+    let r = import_json(&db, &[wallet]);
     assert_eq!(r[0]["held"], 2, "both wallet rows are kept");
     let m = r[0]["matches"].as_array().unwrap();
     assert_eq!(m.len(), 2, "each pairs with its own statement row");
@@ -296,6 +293,7 @@ fn a_near_match_waits_for_the_user() {
         "bank.csv",
         "date,description,amount\n2025-03-02,消费,-35.00\n2025-03-05,消费,-12.00\n",
     );
+    let bank = bank.to_str().unwrap();
     let wallet = write(
         dir.path(),
         "jd.csv",
@@ -304,12 +302,13 @@ fn a_near_match_waits_for_the_user() {
              2025-03-05 09:00:00,京东平台商户,纸巾,12.00,中国银行储蓄卡(1234),交易成功,支出,日用,A3,B3,\n"
         ),
     );
-    import_json(&db, &[&bank, "--account", "main"]);
+    let wallet = wallet.to_str().unwrap();
+    import_json(&db, &[bank, "--account", "main"]);
     // A dry run lists the pairs it would make and keeps none of them.
-    let dry = import_json(&db, &[&wallet, "--dry-run"]);
+    let dry = import_json(&db, &[wallet, "--dry-run"]);
     assert_eq!(dry[0]["matches"].as_array().unwrap().len(), 2);
     assert!(matches(&db, &[]).is_empty());
-    let r = import_json(&db, &[&wallet]);
+    let r = import_json(&db, &[wallet]);
     let m = r[0]["matches"].as_array().unwrap();
     assert_eq!(m.len(), 2);
     assert!(m.iter().all(|x| x["state"] == "near"));
@@ -333,13 +332,8 @@ fn a_near_match_waits_for_the_user() {
     assert_eq!(matches(&db, &["--state", "confirmed"]).len(), 1);
     assert_eq!(matches(&db, &["--state", "rejected"]).len(), 1);
     // A confirmed pair stays when the wallet is imported again.
-    import_json(&db, &[&wallet]);
+    import_json(&db, &[wallet]);
     assert_eq!(matches(&db, &["--state", "confirmed"]).len(), 1);
     // An unknown id is a clear error.
-    let out = ebb(&db)
-        .args(["matches", "confirm", "999"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no wallet row 999"));
+    assert!(fails(&db, &["matches", "confirm", "999"]).contains("no wallet row 999"));
 }

@@ -8,16 +8,10 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use crate::common::fixture;
-use crate::fixtures::{ebb, import_json, transactions};
+use crate::fixtures::{fails, import_json, transactions};
 
 fn wechat_xlsx() -> PathBuf {
     fixture("statements/wechat/example-wechat-records.xlsx")
-}
-
-fn import_err(db: &Path, args: &[&str]) -> String {
-    let out = ebb(db).arg("import").args(args).output().unwrap();
-    assert!(!out.status.success(), "the import should fail");
-    String::from_utf8(out.stderr).unwrap()
 }
 
 /// A workbook with a notes sheet, then a statement sheet in ebb's own
@@ -88,7 +82,15 @@ fn the_export_sheet_is_read_not_its_converted_copy() {
 fn a_sheet_that_is_not_there_is_named_with_the_ones_that_are() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.db");
-    let err = import_err(&db, &[wechat_xlsx().to_str().unwrap(), "--sheet", "Sheet9"]);
+    let err = fails(
+        &db,
+        &[
+            "import",
+            wechat_xlsx().to_str().unwrap(),
+            "--sheet",
+            "Sheet9",
+        ],
+    );
     assert!(
         err.contains("no sheet \"Sheet9\"")
             && err.contains("\"example-wechat-records\", \"Sheet1\""),
@@ -140,7 +142,10 @@ fn a_bad_cell_is_named_by_sheet_and_cell_and_nothing_is_written() {
             ("2026-01-06", "运费", "12.3.4"),
         ],
     );
-    let err = import_err(&db, &[path.to_str().unwrap(), "--account", "main"]);
+    let err = fails(
+        &db,
+        &["import", path.to_str().unwrap(), "--account", "main"],
+    );
     assert!(
         err.contains("sheet \"流水\", cell C3 (column \"amount\")") && err.contains("\"12.3.4\""),
         "{err}"
@@ -161,7 +166,7 @@ fn a_workbook_without_a_statement_names_its_sheets() {
         .unwrap();
     let path = dir.path().join("summary.xlsx");
     wb.save(&path).unwrap();
-    let err = import_err(&db, &[path.to_str().unwrap()]);
+    let err = fails(&db, &["import", path.to_str().unwrap()]);
     assert!(
         err.contains("none of its sheets (\"Summary\") has a known statement layout"),
         "{err}"
@@ -175,7 +180,7 @@ fn a_damaged_workbook_says_so_and_writes_nothing() {
     let good = std::fs::read(wechat_xlsx()).unwrap();
     let path = dir.path().join("cut.xlsx");
     std::fs::write(&path, &good[..good.len() / 2]).unwrap();
-    let err = import_err(&db, &[path.to_str().unwrap()]);
+    let err = fails(&db, &["import", path.to_str().unwrap()]);
     assert!(
         err.contains("looks like a spreadsheet but cannot be read") && err.contains("cut.xlsx"),
         "{err}"
@@ -198,7 +203,7 @@ fn a_workbook_that_trips_the_reader_is_reported_as_damaged() {
     bytes[at] ^= 0x5A;
     let path = dir.path().join("ccb.xls");
     std::fs::write(&path, &bytes).unwrap();
-    let err = import_err(&db, &[path.to_str().unwrap()]);
+    let err = fails(&db, &["import", path.to_str().unwrap()]);
     assert!(
         err.contains("ccb.xls: looks like a spreadsheet but cannot be read (it is damaged)"),
         "{err}"

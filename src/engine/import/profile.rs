@@ -802,36 +802,31 @@ impl Profile {
                     category = r.category.clone();
                 }
             }
-            let balance = c_bal.and_then(|c| amount(cell(c)).ok());
-            if by_card_row {
-                held.push(CardRow {
-                    tx: NewTransaction {
-                        account: None,
-                        date,
-                        amount: signed_amount,
-                        balance: None,
-                        description,
-                        counterparty,
-                        category,
-                        source_id: c_id.map(|c| clean(cell(c))).filter(|s| !s.is_empty()),
-                        line: *line,
-                    },
-                    method,
-                    keywords: self.match_keywords.clone(),
-                });
-                continue;
-            }
-            out.push(NewTransaction {
+            let tx = NewTransaction {
                 account,
                 date,
                 amount: signed_amount,
-                balance,
+                // The wallet's running balance says nothing of a card.
+                balance: if by_card_row {
+                    None
+                } else {
+                    c_bal.and_then(|c| amount(cell(c)).ok())
+                },
                 description,
                 counterparty,
                 category,
                 source_id: c_id.map(|c| clean(cell(c))).filter(|s| !s.is_empty()),
                 line: *line,
-            });
+            };
+            if by_card_row {
+                held.push(CardRow {
+                    tx,
+                    method,
+                    keywords: self.match_keywords.clone(),
+                });
+            } else {
+                out.push(tx);
+            }
         }
         if out.is_empty() && held.is_empty() && errors.is_empty() && skipped == 0 {
             return Err(ImportError::Empty {
@@ -841,20 +836,8 @@ impl Profile {
         }
         // Exports that list the newest first are stored oldest first, so
         // that "position in file" within a day follows time (RULES.md §2).
-        if out
-            .first()
-            .zip(out.last())
-            .is_some_and(|(a, b)| a.date > b.date)
-        {
-            out.reverse();
-        }
-        if held
-            .first()
-            .zip(held.last())
-            .is_some_and(|(a, b)| a.tx.date > b.tx.date)
-        {
-            held.reverse();
-        }
+        oldest_first(&mut out, |t| t.date);
+        oldest_first(&mut held, |c| c.tx.date);
         let name = match &card {
             Some(d) => format!("{}-{d}", self.account),
             None => self.account.clone(),
@@ -867,6 +850,17 @@ impl Profile {
             errors,
             skipped,
         })
+    }
+}
+
+/// Reverses rows listed newest first.
+fn oldest_first<T>(rows: &mut [T], date: impl Fn(&T) -> NaiveDate) {
+    if rows
+        .first()
+        .zip(rows.last())
+        .is_some_and(|(a, b)| date(a) > date(b))
+    {
+        rows.reverse();
     }
 }
 
