@@ -942,7 +942,7 @@ fn forecast(
         let accounts: Vec<String> = p
             .days
             .first()
-            .map(|d| d.credit.keys().cloned().collect())
+            .map(|d| d.credit.keys().map(str::to_string).collect())
             .unwrap_or_default();
         let mut head = vec![
             "date".to_string(),

@@ -16,9 +16,13 @@ pub fn add_months(date: NaiveDate, n: u32) -> NaiveDate {
 
 /// The date in `year`/`month` with day `day`, clamped to the month's end.
 pub fn clamped(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-    let last = last_day_of_month(first);
-    NaiveDate::from_ymd_opt(year, month, day.min(last.day()).max(1))
+    let last = match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    };
+    NaiveDate::from_ymd_opt(year, month, day.clamp(1, last))
 }
 
 /// The last day of `date`'s month.
@@ -86,6 +90,22 @@ mod tests {
         assert_eq!(add_months(d("2026-01-31"), 2), d("2026-03-31"));
         assert_eq!(add_months(d("2024-01-31"), 1), d("2024-02-29"));
         assert_eq!(clamped(2026, 2, 31), Some(d("2026-02-28")));
+    }
+
+    #[test]
+    fn clamping_agrees_with_the_calendar_in_every_month() {
+        // Leap years by every rule (2000 yes, 1900 and 2100 no).
+        for year in 1896..=2104 {
+            for month in 1..=12 {
+                let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+                let last = add_months(first, 1).pred_opt().unwrap().day();
+                for day in 0..=32 {
+                    let want = NaiveDate::from_ymd_opt(year, month, day.clamp(1, last));
+                    assert_eq!(clamped(year, month, day), want, "{year}-{month}-{day}");
+                }
+            }
+        }
+        assert_eq!(clamped(2026, 13, 1), None);
     }
 
     #[test]

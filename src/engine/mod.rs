@@ -6,6 +6,7 @@ pub mod book;
 pub mod bookfile;
 pub mod calendar;
 pub mod credit;
+pub mod fixed;
 pub mod import;
 pub mod matching;
 pub mod money;

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::engine::book::{AccountKind, Book, Every};
 use crate::engine::calendar::{Calendar, add_months, clamped};
 use crate::engine::credit::{self, Cycle, Due, PaymentPolicy, Policy, PolicyError};
+use crate::engine::fixed::{Amt, TooPrecise};
 use crate::engine::money::Money;
 use crate::engine::scenario::{Funding, Scenario};
 
@@ -37,6 +39,10 @@ pub struct Request<'a> {
     pub extra_inflow: Money,
     /// Replaces the first promotion prestock's amount (the prestock solver).
     pub prestock_override: Option<Money>,
+    /// Only the summary is wanted (the solvers, Monte Carlo): the projection
+    /// keeps no day series and no events, and writes no event text. The
+    /// summary is the same as a full run's.
+    pub summary_only: bool,
 }
 
 impl<'a> Request<'a> {
@@ -49,6 +55,7 @@ impl<'a> Request<'a> {
             horizon,
             extra_inflow: Money::ZERO,
             prestock_override: None,
+            summary_only: false,
         }
     }
 }
@@ -68,6 +75,9 @@ pub enum ProjectionError {
     /// A scenario overlay cannot be applied.
     #[error("{0}")]
     Scenario(String),
+    /// An amount has more decimals than the engine keeps.
+    #[error(transparent)]
+    Amount(#[from] TooPrecise),
 }
 
 /// Event kinds: exactly the names of RULES.md and SPEC.md.
@@ -179,7 +189,54 @@ pub struct Day {
     /// Negative step 1 flows + cash paid for purchases + payments.
     pub outflow: Money,
     /// Per credit account, by name.
-    pub credit: BTreeMap<String, CreditDay>,
+    pub credit: CreditDays,
+}
+
+/// The credit accounts at the end of a day, by name: a small sorted map
+/// whose names are shared by every day of a projection. Serialises as a
+/// JSON object, name to account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreditDays(Vec<(Arc<str>, CreditDay)>);
+
+impl CreditDays {
+    /// The account called `name`.
+    pub fn get(&self, name: &str) -> Option<&CreditDay> {
+        self.0
+            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Accounts in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &CreditDay)> {
+        self.0.iter().map(|(n, c)| (&**n, c))
+    }
+
+    /// Names in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(n, _)| &**n)
+    }
+
+    /// Number of accounts.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No credit accounts?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for CreditDays {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (n, c) in &self.0 {
+            m.serialize_entry(&**n, c)?;
+        }
+        m.end()
+    }
 }
 
 /// Risk level, worst last.
@@ -288,9 +345,17 @@ pub struct Projection {
     /// Totals for the solvers.
     pub bounds: Bounds,
 }
-
 // ---------------------------------------------------------------------------
 // State
+//
+// The daily loop works on `Amt` (exact integers of 10⁻⁸, RULES.md §1's
+// rounding done in integers) and on day numbers; amounts become `Money`
+// again only where the projection reports them.
+
+/// A date as a day number, for cheap differences in the loop.
+fn day_n(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
 
 #[derive(Clone, Debug)]
 struct Obl {
@@ -298,27 +363,62 @@ struct Obl {
     acct: usize,
     inst: Option<(u32, u32)>,
     due: NaiveDate,
-    principal: Money,
-    principal_paid: Money,
-    min_due: Money,
-    fee: Money,
-    fee_paid: Money,
-    late_fee: Money,
-    late_fee_paid: Money,
-    penalty: Money,
-    penalty_paid: Money,
-    pending: Money,
+    due_n: i32,
+    principal: Amt,
+    principal_paid: Amt,
+    min_due: Amt,
+    fee: Amt,
+    fee_paid: Amt,
+    late_fee: Amt,
+    late_fee_paid: Amt,
+    penalty: Amt,
+    penalty_paid: Amt,
+    pending: Amt,
     overdue: bool,
+    /// Turned overdue today (step 0b, set and cleared within the step).
+    turned: bool,
     reported: bool,
     closed: bool,
-    service_fee: Money,
+    service_fee: Amt,
 }
 
 impl Obl {
-    fn unpaid_principal(&self) -> Money {
+    /// A new obligation with nothing paid and nothing charged on top.
+    fn new(
+        id: usize,
+        acct: usize,
+        inst: Option<(u32, u32)>,
+        due: NaiveDate,
+        principal: Amt,
+        min_due: Amt,
+    ) -> Obl {
+        Obl {
+            id,
+            acct,
+            inst,
+            due,
+            due_n: day_n(due),
+            principal,
+            principal_paid: Amt::ZERO,
+            min_due,
+            fee: Amt::ZERO,
+            fee_paid: Amt::ZERO,
+            late_fee: Amt::ZERO,
+            late_fee_paid: Amt::ZERO,
+            penalty: Amt::ZERO,
+            penalty_paid: Amt::ZERO,
+            pending: Amt::ZERO,
+            overdue: false,
+            turned: false,
+            reported: false,
+            closed: false,
+            service_fee: Amt::ZERO,
+        }
+    }
+    fn unpaid_principal(&self) -> Amt {
         self.principal - self.principal_paid
     }
-    fn owed(&self) -> Money {
+    fn owed(&self) -> Amt {
         (self.late_fee - self.late_fee_paid)
             + (self.fee - self.fee_paid)
             + (self.penalty - self.penalty_paid)
@@ -326,23 +426,21 @@ impl Obl {
     }
     /// Unpaid minimum (RULES.md §4.5): for a bill min due − principal paid
     /// (at least 0), for an installment its unpaid fee + principal.
-    fn unpaid_min(&self) -> Money {
+    fn unpaid_min(&self) -> Amt {
         match self.inst {
             None => (self.min_due - self.principal_paid).clamp_zero(),
             Some(_) => (self.fee - self.fee_paid) + self.unpaid_principal(),
         }
     }
-    fn reference(&self) -> String {
-        match self.inst {
-            None => format!("bill {}", self.due),
-            Some((i, n)) => format!("installment {i}/{n} {}", self.due),
-        }
+    fn reference(&self) -> Ref<'static> {
+        Ref::Obl(self.inst, self.due)
     }
-    fn k(&self, d: NaiveDate) -> i64 {
-        (d - self.due).num_days()
+    /// Days past due on day number `dn`.
+    fn k(&self, dn: i32) -> i64 {
+        i64::from(dn) - i64::from(self.due_n)
     }
     /// Pays up to `amount`: late fee, installment fee, penalty, principal.
-    fn pay(&mut self, amount: Money) {
+    fn pay(&mut self, amount: Amt) {
         let mut left = amount;
         for (owed, paid) in [
             (self.late_fee, &mut self.late_fee_paid),
@@ -357,18 +455,43 @@ impl Obl {
     }
 }
 
+/// What an event refers to; written out only when events are kept.
+#[derive(Clone, Copy)]
+enum Ref<'a> {
+    None,
+    /// A bill (no installment) or an installment, by due date.
+    Obl(Option<(u32, u32)>, NaiveDate),
+    /// A purchase, by label.
+    Label(&'a str),
+}
+
+impl Ref<'_> {
+    fn text(self) -> Option<String> {
+        match self {
+            Ref::None => None,
+            Ref::Obl(None, due) => Some(format!("bill {due}")),
+            Ref::Obl(Some((i, n)), due) => Some(format!("installment {i}/{n} {due}")),
+            Ref::Label(l) => Some(l.to_string()),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Acct {
-    name: String,
+    /// Shared with every day's `CreditDays`.
+    name: Arc<str>,
     policy: Policy,
-    contractual: Money,
-    limit: Money,
+    /// The policy's tolerance and late fee minimum, as amounts of the loop.
+    tolerance: Amt,
+    late_fee_min: Amt,
+    contractual: Amt,
+    limit: Amt,
     locked: bool,
-    unbilled: Money,
-    today: Money,
-    revolving: Money,
-    interest: Money,
-    tol_rest: Money,
+    unbilled: Amt,
+    today: Amt,
+    revolving: Amt,
+    interest: Amt,
+    tol_rest: Amt,
     unlock_day: Option<NaiveDate>,
     requested: bool,
     last_unlock: Option<NaiveDate>,
@@ -407,11 +530,11 @@ impl Acct {
             }
         }
     }
-    fn min_for(&self, amount: Money) -> Money {
+    fn min_for(&self, amount: Amt) -> Amt {
         if self.policy.min_payment_ratio == Decimal::ONE {
             amount
         } else {
-            Money::rounded(amount * self.policy.min_payment_ratio)
+            amount.mul_round(self.policy.min_payment_ratio)
         }
     }
 }
@@ -427,30 +550,37 @@ enum FlowKind {
 #[derive(Clone, Debug)]
 struct Flow {
     date: NaiveDate,
-    amount: Money,
+    amount: Amt,
     kind: FlowKind,
 }
 
 #[derive(Clone, Debug)]
 struct PlannedPurchase {
     acct: usize,
-    amount: Money,
+    amount: Amt,
     label: String,
 }
 
 struct Run<'a> {
     req: &'a Request<'a>,
     cal: &'a Calendar,
-    reserve: Money,
+    reserve: Amt,
     accts: Vec<Acct>,
     /// Open obligations (closed ones are dropped at the end of each day).
     obls: Vec<Obl>,
     /// Creation counter: the payment order's last tie-break.
     next_obl: usize,
+    /// The payment order of the open obligations (see `sort_order`).
+    order: Vec<usize>,
+    /// How many obligations there were when `order` was sorted.
+    sorted: usize,
+    /// Keep events (false: only what the summary needs).
+    record: bool,
     events: Vec<Event>,
-    penalty_total: Money,
-    fee_total: Money,
-    interest_total: Money,
+    locks: Vec<LockRef>,
+    penalty_total: Amt,
+    fee_total: Amt,
+    interest_total: Amt,
     overdue_count: u32,
     max_dpd: i64,
     amber: bool,
@@ -465,6 +595,7 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     }
     let book = req.book;
     let as_of = req.as_of;
+    let as_of_n = day_n(as_of);
     let end = as_of + chrono::Days::new(u64::from(req.horizon));
     let mut warnings = Vec::new();
 
@@ -476,7 +607,7 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
         warnings.extend(warn);
     }
 
-    // Credit accounts, by name.
+    // Credit accounts, by name (so an account's index orders as its name).
     let mut credit_accts: Vec<&crate::engine::book::Account> = book
         .accounts
         .iter()
@@ -493,17 +624,20 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
             .max_by_key(|b| b.statement_date)
             .map(|b| b.statement_date.day());
         let policy = credit::resolve(&a.name, terms.preset, &terms.overrides, latest_stmt_day)?;
+        let limit = Amt::try_from(terms.limit)?;
         accts.push(Acct {
-            name: a.name.clone(),
+            name: Arc::from(a.name.as_str()),
+            tolerance: Amt::try_from(policy.tolerance)?,
+            late_fee_min: Amt::try_from(policy.late_fee_min)?,
             policy,
-            contractual: terms.limit,
-            limit: terms.limit,
+            contractual: limit,
+            limit,
             locked: terms.locked,
-            unbilled: Money::ZERO,
-            today: Money::ZERO,
-            revolving: Money::ZERO,
-            interest: Money::ZERO,
-            tol_rest: Money::ZERO,
+            unbilled: Amt::ZERO,
+            today: Amt::ZERO,
+            revolving: Amt::ZERO,
+            interest: Amt::ZERO,
+            tol_rest: Amt::ZERO,
             unlock_day: None,
             requested: false,
             last_unlock: None,
@@ -523,23 +657,27 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
         let declared: Money = book
             .purchases
             .iter()
-            .filter(|p| p.account == acct.name && p.date >= last && p.date <= as_of)
+            .filter(|p| *p.account == *acct.name && p.date >= last && p.date <= as_of)
             .map(|p| p.amount)
             .sum();
-        acct.unbilled = from_txns + declared;
+        acct.unbilled = Amt::try_from(from_txns + declared)?;
     }
 
     let mut run = Run {
         req,
         cal: &book.calendar,
-        reserve: book.reserve,
+        reserve: Amt::try_from(book.reserve)?,
         accts,
         obls: Vec::new(),
         next_obl: 0,
+        order: Vec::new(),
+        sorted: usize::MAX,
+        record: !req.summary_only,
         events: Vec::new(),
-        penalty_total: Money::ZERO,
-        fee_total: Money::ZERO,
-        interest_total: Money::ZERO,
+        locks: Vec::new(),
+        penalty_total: Amt::ZERO,
+        fee_total: Amt::ZERO,
+        interest_total: Amt::ZERO,
         overdue_count: 0,
         max_dpd: 0,
         amber: false,
@@ -555,33 +693,23 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     for b in &book.bills {
         let ai = run.credit_idx(&b.account, "a bill")?;
         let id = run.new_obl();
-        let acct = &run.accts[ai];
-        let mut o = Obl {
-            id,
-            acct: ai,
-            inst: b.installment,
-            due: b.due_date,
-            principal: b.amount_due,
-            principal_paid: b.paid,
-            min_due: b.min_due.unwrap_or_else(|| acct.min_for(b.amount_due)),
-            fee: Money::ZERO,
-            fee_paid: Money::ZERO,
-            late_fee: b.fees,
-            late_fee_paid: Money::ZERO,
-            penalty: b.penalty,
-            penalty_paid: Money::ZERO,
-            pending: Money::ZERO,
-            overdue: false,
-            reported: false,
-            closed: false,
-            service_fee: Money::ZERO,
+        let amount_due = Amt::try_from(b.amount_due)?;
+        let paid = Amt::try_from(b.paid)?;
+        let min_due = match b.min_due {
+            Some(m) => Amt::try_from(m)?,
+            None => run.accts[ai].min_for(amount_due),
         };
+        let mut o = Obl::new(id, ai, b.installment, b.due_date, amount_due, min_due);
+        o.principal_paid = paid;
+        o.late_fee = Amt::try_from(b.fees)?;
+        o.penalty = Amt::try_from(b.penalty)?;
         if b.installment.is_some() {
-            o.fee = b.fee;
-            o.principal = b.amount_due - b.fee;
-            o.fee_paid = b.paid.min(b.fee).clamp_zero();
-            o.principal_paid = b.paid - o.fee_paid;
-            o.min_due = b.amount_due;
+            let fee = Amt::try_from(b.fee)?;
+            o.fee = fee;
+            o.principal = amount_due - fee;
+            o.fee_paid = paid.min(fee).clamp_zero();
+            o.principal_paid = paid - o.fee_paid;
+            o.min_due = amount_due;
         }
         run.obls.push(o);
     }
@@ -594,11 +722,11 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
             .iter()
             .position(|o| o.acct == ai && o.inst.is_none() && o.due == c.bill_due && !o.closed)
         {
-            let k0 = run.obls[oi].k(as_of);
-            let pol = &run.accts[ai].policy;
-            let overdue_at_as_of =
-                k0 > i64::from(pol.grace_days) && run.obls[oi].unpaid_min() > pol.tolerance;
-            let met_and_due = k0 >= 0 && run.obls[oi].unpaid_min() <= pol.tolerance;
+            let k0 = run.obls[oi].k(as_of_n);
+            let a = &run.accts[ai];
+            let unpaid_min = run.obls[oi].unpaid_min();
+            let overdue_at_as_of = k0 > i64::from(a.policy.grace_days) && unpaid_min > a.tolerance;
+            let met_and_due = k0 >= 0 && unpaid_min <= a.tolerance;
             if !overdue_at_as_of && !met_and_due {
                 run.convert(oi, c.periods)?;
             }
@@ -608,13 +736,15 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     // State of obligations already due at as_of.
     for oi in 0..run.obls.len() {
         let o = &run.obls[oi];
-        let k0 = o.k(as_of);
+        let k0 = o.k(as_of_n);
         if k0 < 0 || o.closed {
             continue;
         }
-        let pol = run.accts[o.acct].policy.clone();
-        let grace1 = i64::from(pol.grace_days) + 1;
-        if o.unpaid_min() <= pol.tolerance {
+        let a = &run.accts[o.acct];
+        let grace1 = i64::from(a.policy.grace_days) + 1;
+        let bureau_at = grace1.max(i64::from(a.policy.bureau_after_days));
+        let lock_at = grace1.max(i64::from(a.policy.lock_after_days));
+        if o.unpaid_min() <= a.tolerance {
             run.close_with_rest(oi, true);
         } else {
             run.max_dpd = run.max_dpd.max(k0);
@@ -624,10 +754,10 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
                 o.overdue = true;
                 run.overdue_count += 1;
                 run.red = true;
-                if k0 >= grace1.max(i64::from(pol.bureau_after_days)) {
+                if k0 >= bureau_at {
                     o.reported = true;
                 }
-                if k0 >= grace1.max(i64::from(pol.lock_after_days)) {
+                if k0 >= lock_at {
                     run.accts[o.acct].locked = true;
                 }
                 run.accts[o.acct].last_overdue_day = Some(as_of);
@@ -637,43 +767,58 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
     for a in &mut run.accts {
         if a.locked {
             run.critical = true;
-            a.limit = Money::rounded(a.limit * (Decimal::ONE - a.policy.limit_cut_on_lock));
+            a.limit = a.limit.mul_round(Decimal::ONE - a.policy.limit_cut_on_lock);
         }
         if a.revolving.is_positive() {
             run.amber = true;
         }
     }
-    let owed_at_as_of: Money = (0..run.accts.len()).map(|ai| run.owed(ai)).sum();
+    let owed_at_as_of: Amt = (0..run.accts.len()).map(|ai| run.owed(ai)).sum();
 
-    // Cash flows of the horizon.
+    // Cash flows of the horizon, summed per day (every flow date is in
+    // as_of + 1 ..= end).
     let (flows, purchases) = build_flows(&run, book, req, end)?;
-    let mut flows_by_day: BTreeMap<NaiveDate, (Money, Money)> = BTreeMap::new();
-    let mut bounds = Bounds {
-        owed_at_as_of,
-        ..Default::default()
-    };
+    let mut flows_by_day = vec![(Amt::ZERO, Amt::ZERO); req.horizon as usize];
+    let (mut positive, mut negative) = (Amt::ZERO, Amt::ZERO);
     for f in &flows {
-        let e = flows_by_day.entry(f.date).or_default();
-        if f.amount.is_positive() {
-            e.0 += f.amount;
-            bounds.positive_flows += f.amount;
-        } else {
-            e.1 += f.amount;
-            bounds.negative_flows += f.amount;
+        let amount = f.amount;
+        let slot = usize::try_from(day_n(f.date) - as_of_n - 1)
+            .ok()
+            .and_then(|i| flows_by_day.get_mut(i));
+        if let Some(slot) = slot {
+            if amount.is_positive() {
+                slot.0 += amount;
+                positive += amount;
+            } else {
+                slot.1 += amount;
+                negative += amount;
+            }
         }
     }
-    bounds.credit_purchases = purchases.values().flatten().map(|p| p.amount).sum();
+    let bounds = Bounds {
+        positive_flows: positive.into(),
+        negative_flows: negative.into(),
+        owed_at_as_of: owed_at_as_of.into(),
+        credit_purchases: purchases
+            .values()
+            .flatten()
+            .map(|p| p.amount)
+            .sum::<Amt>()
+            .into(),
+    };
 
     // The loop.
-    let mut cash = start_cash;
-    let mut prev_cash = start_cash;
-    let mut days = Vec::with_capacity(req.horizon as usize);
+    let mut cash = Amt::try_from(start_cash)?;
+    let mut prev_cash = cash;
+    let mut low: Option<(Amt, NaiveDate)> = None;
+    let mut first_shortfall = None;
+    let mut days = Vec::with_capacity(if run.record { flows_by_day.len() } else { 0 });
     let mut d = as_of;
-    while d < end {
+    for &(inflow, neg) in &flows_by_day {
         d = d.succ_opt().unwrap_or(d);
+        let dn = day_n(d);
         run.negotiated_plans(d);
-        run.step0(d);
-        let (inflow, neg) = flows_by_day.get(&d).copied().unwrap_or_default();
+        run.step0(d, dn);
         let mut outflow = -neg;
         cash += inflow + neg;
         if let Some(list) = purchases.get(&d) {
@@ -684,51 +829,30 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
             }
         }
         run.statements(d)?;
-        let paid = run.payments(d, cash);
+        let paid = run.payments(d, dn, cash);
         cash -= paid;
         outflow += paid;
-        run.end_of_day(d, cash, prev_cash);
+        run.end_of_day(d, dn, cash, prev_cash);
         if cash.is_negative() {
             run.red = true;
+            first_shortfall.get_or_insert(d);
         }
         if cash < run.reserve {
             run.amber = true;
         }
-        let credit = run
-            .accts
-            .iter()
-            .enumerate()
-            .map(|(ai, a)| {
-                let owed = run.owed(ai);
-                let available = if a.locked {
-                    Money::ZERO
-                } else {
-                    (a.limit - owed).clamp_zero()
-                };
-                (
-                    a.name.clone(),
-                    CreditDay {
-                        owed,
-                        available,
-                        locked: a.locked,
-                    },
-                )
-            })
-            .collect();
-        days.push(Day {
-            date: d,
-            cash,
-            inflow,
-            outflow,
-            credit,
-        });
+        if low.is_none_or(|(m, _)| cash < m) {
+            low = Some((cash, d));
+        }
+        if run.record {
+            days.push(run.day(d, cash, inflow, outflow));
+        }
         prev_cash = cash;
         // Closed obligations have said all they will: drop them, so that a
         // long horizon does not rescan its whole past every day.
         run.obls.retain(|o| !o.closed);
     }
 
-    let summary = run.summary(&days, as_of);
+    let summary = run.summary(low, first_shortfall, as_of);
     Ok(Projection {
         as_of,
         horizon: req.horizon,
@@ -804,15 +928,15 @@ pub fn occurrences(
     match every {
         Every::Month(day) => {
             let dom = day.or(start.map(|s| s.day())).unwrap_or(1);
-            let mut m = lo.with_day(1).unwrap_or(lo);
-            while m <= hi {
-                if let Some(date) = clamped(m.year(), m.month(), dom)
+            let (mut y, mut m) = (lo.year(), lo.month());
+            while (y, m) <= (hi.year(), hi.month()) {
+                if let Some(date) = clamped(y, m, dom)
                     && date >= lo
                     && date <= hi
                 {
                     out.push(date);
                 }
-                m = add_months(m, 1);
+                (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
             }
         }
         Every::Week(wd) => {
@@ -865,6 +989,7 @@ fn build_flows(
     let mut raw: Vec<Flow> = Vec::new();
     for r in &book.recurring {
         cash_account(&r.account, &format!("recurring \"{}\"", r.name))?;
+        let amount = Amt::try_from(r.amount)?;
         // Occurrences up to the end plus the longest delay are not needed:
         // delays only push later, so dates past the end never come back.
         for date in occurrences(
@@ -876,7 +1001,7 @@ fn build_flows(
         ) {
             raw.push(Flow {
                 date,
-                amount: r.amount,
+                amount,
                 kind: FlowKind::Book,
             });
         }
@@ -885,7 +1010,7 @@ fn build_flows(
         cash_account(&s.account, &format!("scheduled \"{}\"", s.label))?;
         raw.push(Flow {
             date: s.date,
-            amount: s.amount,
+            amount: Amt::try_from(s.amount)?,
             kind: FlowKind::Book,
         });
     }
@@ -894,7 +1019,7 @@ fn build_flows(
         cash_account(&o.account, &format!("one-off \"{}\"", o.label))?;
         raw.push(Flow {
             date: o.date,
-            amount: o.amount,
+            amount: Amt::try_from(o.amount)?,
             kind: FlowKind::OneOff,
         });
     }
@@ -904,7 +1029,7 @@ fn build_flows(
             let acct = run.credit_idx(&p.account, "a [[purchase]]")?;
             purchases.entry(p.date).or_default().push(PlannedPurchase {
                 acct,
-                amount: p.amount,
+                amount: Amt::try_from(p.amount)?,
                 label: if p.label.is_empty() {
                     "purchase".into()
                 } else {
@@ -929,7 +1054,7 @@ fn build_flows(
         };
         let net = (Decimal::ONE - pr.return_rate) * (Decimal::ONE - pr.platform_fee_rate);
         let lag = chrono::Days::new(u64::from(pr.settlement_lag_days));
-        let daily = Money::rounded(baseline * pr.uplift * net);
+        let daily = Amt::try_from(Money::rounded(baseline * pr.uplift * net))?;
         let mut t = pr.start;
         while t <= pr.end {
             raw.push(Flow {
@@ -942,7 +1067,7 @@ fn build_flows(
                 None => break,
             };
         }
-        let dip = -Money::rounded(baseline * pr.post_promo_dip * net);
+        let dip = -Amt::try_from(Money::rounded(baseline * pr.post_promo_dip * net))?;
         for i in 1..=u64::from(pr.dip_days) {
             let t = pr.end + chrono::Days::new(i);
             if !dip.is_zero() {
@@ -963,7 +1088,7 @@ fn build_flows(
                 match &ps.funding {
                     Funding::Cash => fixed.push(Flow {
                         date: ps.date,
-                        amount: -amount,
+                        amount: -Amt::try_from(amount)?,
                         kind: FlowKind::Fixed,
                     }),
                     Funding::Credit(name) => {
@@ -973,7 +1098,7 @@ fn build_flows(
                         )?;
                         purchases.entry(ps.date).or_default().push(PlannedPurchase {
                             acct,
-                            amount,
+                            amount: Amt::try_from(amount)?,
                             label: "prestock".into(),
                         });
                     }
@@ -987,7 +1112,7 @@ fn build_flows(
                     match &pr.ad_funding {
                         Funding::Cash => fixed.push(Flow {
                             date: t,
-                            amount: -pr.ad_spend_daily,
+                            amount: -Amt::try_from(pr.ad_spend_daily)?,
                             kind: FlowKind::Fixed,
                         }),
                         Funding::Credit(name) => {
@@ -997,7 +1122,7 @@ fn build_flows(
                             )?;
                             purchases.entry(t).or_default().push(PlannedPurchase {
                                 acct,
-                                amount: pr.ad_spend_daily,
+                                amount: Amt::try_from(pr.ad_spend_daily)?,
                                 label: "ad spend".into(),
                             });
                         }
@@ -1013,21 +1138,21 @@ fn build_flows(
     for b in &sc.bridges {
         fixed.push(Flow {
             date: b.date,
-            amount: b.amount,
+            amount: Amt::try_from(b.amount)?,
             kind: FlowKind::Fixed,
         });
         let days = Decimal::from((b.repay_date - b.date).num_days());
         let interest = Money::rounded(b.amount * (b.rate * days / Decimal::from(365)));
         fixed.push(Flow {
             date: b.repay_date,
-            amount: -(b.amount + interest),
+            amount: -Amt::try_from(b.amount + interest)?,
             kind: FlowKind::Fixed,
         });
     }
     if !req.extra_inflow.is_zero() {
         fixed.push(Flow {
             date: as_of.succ_opt().unwrap_or(as_of),
-            amount: req.extra_inflow,
+            amount: Amt::try_from(req.extra_inflow)?,
             kind: FlowKind::Fixed,
         });
     }
@@ -1052,7 +1177,7 @@ fn build_flows(
             }
         }
         let amount = if scaled {
-            Money::rounded(f.amount * factor)
+            f.amount.mul_round(factor)
         } else {
             f.amount
         };
@@ -1113,7 +1238,7 @@ impl Run<'_> {
     fn credit_idx(&self, name: &str, what: &str) -> Result<usize, ProjectionError> {
         self.accts
             .iter()
-            .position(|a| a.name == name)
+            .position(|a| &*a.name == name)
             .ok_or_else(|| {
                 ProjectionError::Account(format!(
                     "{what} names \"{name}\", which is not a credit account in the book; \
@@ -1122,24 +1247,70 @@ impl Run<'_> {
             })
     }
 
+    /// Records an event. `detail` is given the account's name and the
+    /// reference's text, and is called only when events are kept; a lock
+    /// is always noted for the summary.
     fn event(
         &mut self,
         date: NaiveDate,
         kind: EventKind,
         account: Option<usize>,
-        amount: Money,
-        reference: Option<String>,
-        detail: String,
+        amount: Amt,
+        reference: Ref<'_>,
+        detail: impl FnOnce(&str, &str) -> String,
     ) {
-        let account = account.map(|a| self.accts[a].name.clone());
+        let name = account.map_or("", |a| &*self.accts[a].name);
+        if kind == EventKind::Lock {
+            self.locks.push(LockRef {
+                account: name.to_string(),
+                date,
+            });
+        }
+        if !self.record {
+            return;
+        }
+        let reference = reference.text();
+        let detail = detail(name, reference.as_deref().unwrap_or_default());
         self.events.push(Event {
             date,
             kind,
-            account,
-            amount,
+            account: account.map(|_| name.to_string()),
+            amount: amount.into(),
             reference,
             detail,
         });
+    }
+
+    /// The day record of RULES.md §8.
+    fn day(&self, date: NaiveDate, cash: Amt, inflow: Amt, outflow: Amt) -> Day {
+        let credit = self
+            .accts
+            .iter()
+            .enumerate()
+            .map(|(ai, a)| {
+                let owed = self.owed(ai);
+                let available = if a.locked {
+                    Amt::ZERO
+                } else {
+                    (a.limit - owed).clamp_zero()
+                };
+                (
+                    Arc::clone(&a.name),
+                    CreditDay {
+                        owed: owed.into(),
+                        available: available.into(),
+                        locked: a.locked,
+                    },
+                )
+            })
+            .collect();
+        Day {
+            date,
+            cash: cash.into(),
+            inflow: inflow.into(),
+            outflow: outflow.into(),
+            credit: CreditDays(credit),
+        }
     }
 
     fn new_obl(&mut self) -> usize {
@@ -1148,9 +1319,9 @@ impl Run<'_> {
     }
 
     /// Owed on an account (RULES.md §3).
-    fn owed(&self, ai: usize) -> Money {
+    fn owed(&self, ai: usize) -> Amt {
         let a = &self.accts[ai];
-        let obl: Money = self
+        let obl: Amt = self
             .obls
             .iter()
             .filter(|o| o.acct == ai && !o.closed)
@@ -1165,40 +1336,29 @@ impl Run<'_> {
             .any(|o| o.acct == ai && o.overdue && !o.closed)
     }
 
-    /// Payment order: overdue first, then by due date, account name,
-    /// installment before bill, creation order.
-    fn order(&self) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..self.obls.len())
-            .filter(|&i| !self.obls[i].closed)
-            .collect();
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&self.obls[a], &self.obls[b]);
-            (
-                !x.overdue,
-                x.due,
-                &self.accts[x.acct].name,
-                x.inst.is_none(),
-                x.id,
-            )
-                .cmp(&(
-                    !y.overdue,
-                    y.due,
-                    &self.accts[y.acct].name,
-                    y.inst.is_none(),
-                    y.id,
-                ))
+    /// Puts the open obligations in payment order into `self.order`:
+    /// overdue first, then by due date, account name (an account's index
+    /// orders as its name), installment before bill, creation order.
+    fn sort_order(&mut self) {
+        let obls = &self.obls;
+        self.sorted = obls.len();
+        self.order.clear();
+        self.order
+            .extend((0..obls.len()).filter(|&i| !obls[i].closed));
+        self.order.sort_unstable_by_key(|&i| {
+            let o = &obls[i];
+            (!o.overdue, o.due_n, o.acct, o.inst.is_none(), o.id)
         });
-        idx
     }
 
     /// Closes an obligation whose minimum is met: waive pending penalty,
     /// move what is still owed to revolving (or a tolerance rest).
     fn close_with_rest(&mut self, oi: usize, at_as_of: bool) {
         let o = &mut self.obls[oi];
-        o.pending = Money::ZERO;
+        o.pending = Amt::ZERO;
         o.closed = true;
         let rest = o.owed();
-        let small = o.unpaid_principal() <= self.accts[o.acct].policy.tolerance;
+        let small = o.unpaid_principal() <= self.accts[o.acct].tolerance;
         let acct = &mut self.accts[o.acct];
         if rest.is_positive() {
             if small {
@@ -1227,9 +1387,9 @@ impl Run<'_> {
                 ))
             })?;
         let p = o.unpaid_principal() - o.service_fee;
-        let fee = Money::rounded(p * rate);
-        let part = Money::rounded(p.decimal() / Decimal::from(periods));
-        let last = Money::new(p.decimal() - part * Decimal::from(periods - 1));
+        let fee = p.mul_round(rate);
+        let part = p.div_round(periods);
+        let last = p - part.times(periods.saturating_sub(1));
         if last.is_negative() {
             return Err(ProjectionError::Scenario(format!(
                 "converting the {} bill of \"{}\" into {periods} installments leaves a negative last part",
@@ -1238,7 +1398,7 @@ impl Run<'_> {
         }
         self.fee_total -= o.service_fee;
         self.obls[oi].closed = true;
-        self.obls[oi].pending = Money::ZERO;
+        self.obls[oi].pending = Amt::ZERO;
         for i in 0..periods {
             let principal = if i + 1 == periods { last } else { part };
             self.fee_total += fee;
@@ -1257,34 +1417,20 @@ impl Run<'_> {
         &mut self,
         acct: usize,
         due: NaiveDate,
-        principal: Money,
-        fee: Money,
+        principal: Amt,
+        fee: Amt,
         inst: (u32, u32),
     ) {
         let id = self.new_obl();
-        self.obls.push(Obl {
-            id,
-            acct,
-            inst: Some(inst),
-            due,
-            principal,
-            principal_paid: Money::ZERO,
-            min_due: principal + fee,
-            fee,
-            fee_paid: Money::ZERO,
-            late_fee: Money::ZERO,
-            late_fee_paid: Money::ZERO,
-            penalty: Money::ZERO,
-            penalty_paid: Money::ZERO,
-            pending: Money::ZERO,
-            overdue: false,
-            reported: false,
-            closed: false,
-            service_fee: Money::ZERO,
-        });
+        let mut o = Obl::new(id, acct, Some(inst), due, principal, principal + fee);
+        o.fee = fee;
+        self.obls.push(o);
     }
 
     fn negotiated_plans(&mut self, d: NaiveDate) {
+        if self.req.scenario.plans.is_empty() {
+            return;
+        }
         let plans: Vec<_> = self
             .req
             .scenario
@@ -1294,10 +1440,10 @@ impl Run<'_> {
             .cloned()
             .collect();
         for plan in plans {
-            let Some(ai) = self.accts.iter().position(|a| a.name == plan.account) else {
+            let Some(ai) = self.accts.iter().position(|a| *a.name == *plan.account) else {
                 continue;
             };
-            let mut total = Money::ZERO;
+            let mut total = Amt::ZERO;
             for o in self
                 .obls
                 .iter_mut()
@@ -1309,10 +1455,10 @@ impl Run<'_> {
             if total.is_zero() {
                 continue;
             }
-            let part = Money::rounded(total.decimal() / Decimal::from(plan.periods));
+            let part = total.div_round(plan.periods);
             for i in 1..=plan.periods {
                 let principal = if i == plan.periods {
-                    Money::new(total.decimal() - part * Decimal::from(plan.periods - 1))
+                    total - part.times(plan.periods - 1)
                 } else {
                     part
                 };
@@ -1320,30 +1466,32 @@ impl Run<'_> {
                     ai,
                     add_months(d, i),
                     principal,
-                    Money::ZERO,
+                    Amt::ZERO,
                     (i, plan.periods),
                 );
             }
         }
     }
 
-    fn step0(&mut self, d: NaiveDate) {
+    fn step0(&mut self, d: NaiveDate, dn: i32) {
         // 0a. Accruals.
         for a in &mut self.accts {
             if a.revolving.is_positive() {
-                let i = Money::rounded(a.revolving * a.policy.revolving_daily_rate);
+                let i = a.revolving.mul_round(a.policy.revolving_daily_rate);
                 a.interest += i;
                 self.interest_total += i;
             }
             a.unbilled += a.today;
-            a.today = Money::ZERO;
+            a.today = Amt::ZERO;
         }
         for o in self.obls.iter_mut().filter(|o| !o.closed) {
-            let pol = &self.accts[o.acct].policy;
-            let k = o.k(d);
-            let unmet = o.unpaid_min() > pol.tolerance;
+            let a = &self.accts[o.acct];
+            let k = o.k(dn);
+            let unmet = o.unpaid_min() > a.tolerance;
             if o.overdue || (k >= 1 && unmet) {
-                let p = Money::rounded(o.unpaid_principal() * pol.overdue_rates.rate_for(k));
+                let p = o
+                    .unpaid_principal()
+                    .mul_round(a.policy.overdue_rates.rate_for(k));
                 if o.overdue {
                     o.penalty += p;
                     self.penalty_total += p;
@@ -1353,57 +1501,51 @@ impl Run<'_> {
             }
         }
         // 0b–0d per obligation in payment order.
-        let mut turned = vec![false; self.obls.len()];
-        for (oi, t) in turned.iter_mut().enumerate() {
-            let o = &self.obls[oi];
-            let pol = &self.accts[o.acct].policy;
+        for o in self.obls.iter_mut() {
+            let a = &self.accts[o.acct];
             if !o.closed
                 && !o.overdue
-                && o.k(d) > i64::from(pol.grace_days)
-                && o.unpaid_min() > pol.tolerance
+                && o.k(dn) > i64::from(a.policy.grace_days)
+                && o.unpaid_min() > a.tolerance
             {
-                *t = true;
-                self.obls[oi].overdue = true;
+                o.turned = true;
+                o.overdue = true;
             }
         }
-        for oi in self.order() {
+        self.sort_order();
+        for j in 0..self.order.len() {
+            let oi = self.order[j];
             let ai = self.obls[oi].acct;
-            let pol = self.accts[ai].policy.clone();
-            let k = self.obls[oi].k(d);
+            let k = self.obls[oi].k(dn);
+            let pol = &self.accts[ai].policy;
             let grace1 = i64::from(pol.grace_days) + 1;
-            if turned[oi] {
+            let lock_at = grace1.max(i64::from(pol.lock_after_days));
+            let bureau_at = grace1.max(i64::from(pol.bureau_after_days));
+            let late_fee_rate = pol.late_fee_rate;
+            let late_fee_min = self.accts[ai].late_fee_min;
+            if self.obls[oi].turned {
                 self.overdue_count += 1;
                 self.red = true;
                 let o = &mut self.obls[oi];
+                o.turned = false;
                 let unpaid = o.unpaid_principal();
                 let unpaid_min = o.unpaid_min();
                 let pending = o.pending;
                 o.penalty += pending;
-                o.pending = Money::ZERO;
-                self.penalty_total += pending;
+                o.pending = Amt::ZERO;
                 let r = o.reference();
-                let name = self.accts[ai].name.clone();
-                self.event(
-                    d,
-                    EventKind::Overdue,
-                    Some(ai),
-                    unpaid,
-                    Some(r.clone()),
-                    format!("{name} {r} is overdue: {} unpaid", unpaid.grouped()),
-                );
-                if !pol.late_fee_rate.is_zero() {
-                    let fee = Money::rounded(unpaid_min * pol.late_fee_rate).max(pol.late_fee_min);
+                self.penalty_total += pending;
+                self.event(d, EventKind::Overdue, Some(ai), unpaid, r, |name, r| {
+                    format!("{name} {r} is overdue: {} unpaid", unpaid.grouped())
+                });
+                if !late_fee_rate.is_zero() {
+                    let fee = unpaid_min.mul_round(late_fee_rate).max(late_fee_min);
                     if !fee.is_zero() {
                         self.obls[oi].late_fee += fee;
                         self.fee_total += fee;
-                        self.event(
-                            d,
-                            EventKind::LateFee,
-                            Some(ai),
-                            fee,
-                            Some(r.clone()),
-                            format!("late fee {} on {name} {r}", fee.grouped()),
-                        );
+                        self.event(d, EventKind::LateFee, Some(ai), fee, r, |name, r| {
+                            format!("late fee {} on {name} {r}", fee.grouped())
+                        });
                     }
                 }
                 // Turning overdue cancels a pending unlock review.
@@ -1414,11 +1556,7 @@ impl Run<'_> {
                 }
             }
             let o = &self.obls[oi];
-            if o.overdue
-                && !o.closed
-                && k >= grace1.max(i64::from(pol.lock_after_days))
-                && !self.accts[ai].locked
-            {
+            if o.overdue && !o.closed && k >= lock_at && !self.accts[ai].locked {
                 let unpaid = o.unpaid_principal();
                 let r = o.reference();
                 let a = &mut self.accts[ai];
@@ -1426,53 +1564,37 @@ impl Run<'_> {
                 a.requested = false;
                 a.unlock_day = None;
                 let old = a.limit;
-                a.limit = Money::rounded(old * (Decimal::ONE - pol.limit_cut_on_lock));
-                let cut = old - a.limit;
-                let name = a.name.clone();
+                a.limit = old.mul_round(Decimal::ONE - a.policy.limit_cut_on_lock);
+                let (cut, limit) = (old - a.limit, a.limit);
                 self.critical = true;
-                self.event(
-                    d,
-                    EventKind::Lock,
-                    Some(ai),
-                    unpaid,
-                    Some(r.clone()),
+                self.event(d, EventKind::Lock, Some(ai), unpaid, r, |name, r| {
                     format!(
                         "{name} is locked: {r} is {k} day{} overdue",
                         if k == 1 { "" } else { "s" }
-                    ),
-                );
+                    )
+                });
                 if !cut.is_zero() {
-                    self.event(
-                        d,
-                        EventKind::LimitCut,
-                        Some(ai),
-                        cut,
-                        Some(r.clone()),
+                    self.event(d, EventKind::LimitCut, Some(ai), cut, r, |name, _| {
                         format!(
                             "{name} limit cut by {} to {}",
                             cut.grouped(),
-                            self.accts[ai].limit.grouped()
-                        ),
-                    );
+                            limit.grouped()
+                        )
+                    });
                 }
             }
             let o = &self.obls[oi];
-            if o.overdue
-                && !o.closed
-                && !o.reported
-                && k >= grace1.max(i64::from(pol.bureau_after_days))
-            {
+            if o.overdue && !o.closed && !o.reported && k >= bureau_at {
                 let unpaid = o.unpaid_principal();
                 let r = o.reference();
                 self.obls[oi].reported = true;
-                let name = self.accts[ai].name.clone();
                 self.event(
                     d,
                     EventKind::BureauReport,
                     Some(ai),
                     unpaid,
-                    Some(r.clone()),
-                    format!("{name} {r} reported to the credit bureau"),
+                    r,
+                    |name, r| format!("{name} {r} reported to the credit bureau"),
                 );
             }
         }
@@ -1485,14 +1607,13 @@ impl Run<'_> {
                 } else {
                     self.accts[ai].locked = false;
                     self.accts[ai].last_unlock = Some(d);
-                    let name = self.accts[ai].name.clone();
                     self.event(
                         d,
                         EventKind::Unlock,
                         Some(ai),
-                        Money::ZERO,
-                        None,
-                        format!("{name} is unlocked"),
+                        Amt::ZERO,
+                        Ref::None,
+                        |name, _| format!("{name} is unlocked"),
                     );
                 }
             }
@@ -1507,75 +1628,74 @@ impl Run<'_> {
                 if let Some(c) = c
                     && (d - c).num_days() >= i64::from(a.policy.limit_recovery_days)
                 {
-                    let restored = a.contractual - a.limit;
-                    let name = a.name.clone();
-                    self.accts[ai].limit = self.accts[ai].contractual;
+                    let (restored, contractual) = (a.contractual - a.limit, a.contractual);
+                    self.accts[ai].limit = contractual;
                     self.event(
                         d,
                         EventKind::LimitRestored,
                         Some(ai),
                         restored,
-                        None,
-                        format!(
-                            "{name} limit restored to {}",
-                            self.accts[ai].contractual.grouped()
-                        ),
+                        Ref::None,
+                        |name, _| format!("{name} limit restored to {}", contractual.grouped()),
                     );
                 }
             }
         }
         // Days past due after step 0.
         for o in self.obls.iter().filter(|o| !o.closed) {
-            let k = o.k(d);
-            if k >= 0 && (o.overdue || o.unpaid_min() > self.accts[o.acct].policy.tolerance) {
+            let k = o.k(dn);
+            if k >= 0 && (o.overdue || o.unpaid_min() > self.accts[o.acct].tolerance) {
                 self.max_dpd = self.max_dpd.max(k);
             }
         }
     }
 
     /// A credit purchase; returns the cash it took.
-    fn purchase(&mut self, d: NaiveDate, p: &PlannedPurchase) -> Money {
+    fn purchase(&mut self, d: NaiveDate, p: &PlannedPurchase) -> Amt {
         let ai = p.acct;
-        let name = self.accts[ai].name.clone();
-        if !p.amount.is_positive() {
-            self.accts[ai].today += p.amount;
-            return Money::ZERO;
+        let amount = p.amount;
+        if !amount.is_positive() {
+            self.accts[ai].today += amount;
+            return Amt::ZERO;
         }
+        let label = Ref::Label(&p.label);
         if self.accts[ai].locked {
             self.event(
                 d,
                 EventKind::PurchaseBlocked,
                 Some(ai),
-                p.amount,
-                Some(p.label.clone()),
-                format!(
-                    "{} of {} blocked: {name} is locked; paid from cash",
-                    p.label,
-                    p.amount.grouped()
-                ),
+                amount,
+                label,
+                |name, label| {
+                    format!(
+                        "{label} of {} blocked: {name} is locked; paid from cash",
+                        amount.grouped()
+                    )
+                },
             );
-            return p.amount;
+            return amount;
         }
         let available = (self.accts[ai].limit - self.owed(ai)).clamp_zero();
-        if p.amount > available {
-            let excess = p.amount - available;
+        if amount > available {
+            let excess = amount - available;
             self.accts[ai].today += available;
             self.event(
                 d,
                 EventKind::LimitExceeded,
                 Some(ai),
                 excess,
-                Some(p.label.clone()),
-                format!(
-                    "{} exceeds {name}'s available credit by {}; paid from cash",
-                    p.label,
-                    excess.grouped()
-                ),
+                label,
+                |name, label| {
+                    format!(
+                        "{label} exceeds {name}'s available credit by {}; paid from cash",
+                        excess.grouped()
+                    )
+                },
             );
             excess
         } else {
-            self.accts[ai].today += p.amount;
-            Money::ZERO
+            self.accts[ai].today += amount;
+            Amt::ZERO
         }
     }
 
@@ -1593,57 +1713,36 @@ impl Run<'_> {
             {
                 continue;
             }
-            let service = Money::rounded(purchases * a.policy.service_fee_rate);
+            let service = purchases.mul_round(a.policy.service_fee_rate);
             let amount = purchases + a.revolving + a.tol_rest + a.interest + service;
             let min_due = a.min_for(amount);
             let due = a.due_date(d);
-            let name = a.name.clone();
             let a = &mut self.accts[ai];
             a.unbilled -= purchases;
-            a.revolving = Money::ZERO;
-            a.interest = Money::ZERO;
-            a.tol_rest = Money::ZERO;
+            a.revolving = Amt::ZERO;
+            a.interest = Amt::ZERO;
+            a.tol_rest = Amt::ZERO;
             self.fee_total += service;
             let oi = self.obls.len();
             let id = self.new_obl();
-            self.obls.push(Obl {
-                id,
-                acct: ai,
-                inst: None,
-                due,
-                principal: amount,
-                principal_paid: Money::ZERO,
-                min_due,
-                fee: Money::ZERO,
-                fee_paid: Money::ZERO,
-                late_fee: Money::ZERO,
-                late_fee_paid: Money::ZERO,
-                penalty: Money::ZERO,
-                penalty_paid: Money::ZERO,
-                pending: Money::ZERO,
-                overdue: false,
-                reported: false,
-                closed: false,
-                service_fee: service,
-            });
-            self.event(
-                d,
-                EventKind::Statement,
-                Some(ai),
-                amount,
-                Some(format!("bill {due}")),
+            let mut o = Obl::new(id, ai, None, due, amount, min_due);
+            o.service_fee = service;
+            let r = o.reference();
+            self.obls.push(o);
+            self.event(d, EventKind::Statement, Some(ai), amount, r, |name, _| {
                 format!(
                     "{name} statement: {} due {due}, minimum {}",
                     amount.grouped(),
                     min_due.grouped()
-                ),
-            );
+                )
+            });
+            let name = &self.accts[ai].name;
             let conv = self
                 .req
                 .scenario
                 .conversions
                 .iter()
-                .find(|c| c.account == name && c.bill_due == due)
+                .find(|c| *c.account == **name && c.bill_due == due)
                 .map(|c| c.periods);
             if let Some(periods) = conv {
                 self.convert(oi, periods)?;
@@ -1653,36 +1752,35 @@ impl Run<'_> {
     }
 
     /// Step 4; returns the cash paid.
-    fn payments(&mut self, d: NaiveDate, cash: Money) -> Money {
-        let order = self.order();
-        for &oi in &order {
-            let o = &self.obls[oi];
-            if o.due == d && o.owed().is_positive() {
+    fn payments(&mut self, d: NaiveDate, dn: i32, cash: Amt) -> Amt {
+        // Step 0 sorted the obligations, and only a statement since then
+        // adds one (and a conversion closes one as it adds others); nothing
+        // changes a due date or the overdue flag before step 4.
+        if self.sorted != self.obls.len() {
+            self.sort_order();
+        }
+        for j in 0..self.order.len() {
+            let o = &self.obls[self.order[j]];
+            if o.due_n == dn && !o.closed && o.owed().is_positive() {
                 let (kind, what) = if o.inst.is_some() {
                     (EventKind::InstallmentDue, "installment")
                 } else {
                     (EventKind::BillDue, "bill")
                 };
                 let owed = o.owed();
-                let r = o.reference();
-                let ai = o.acct;
-                let name = self.accts[ai].name.clone();
-                self.event(
-                    d,
-                    kind,
-                    Some(ai),
-                    owed,
-                    Some(r),
-                    format!("{name} {what} of {} due today", owed.grouped()),
-                );
+                let (ai, r) = (o.acct, o.reference());
+                self.event(d, kind, Some(ai), owed, r, |name, _| {
+                    format!("{name} {what} of {} due today", owed.grouped())
+                });
             }
         }
         let mut c = cash.clamp_zero();
         let start = c;
-        for &oi in &order {
+        for j in 0..self.order.len() {
+            let oi = self.order[j];
             let o = &self.obls[oi];
             let owed = o.owed();
-            if o.due > d || !owed.is_positive() {
+            if o.due_n > dn || o.closed || !owed.is_positive() {
                 continue;
             }
             let ai = o.acct;
@@ -1707,35 +1805,29 @@ impl Run<'_> {
                 self.obls[oi].pay(pay);
                 c -= pay;
                 let r = self.obls[oi].reference();
-                let name = self.accts[ai].name.clone();
-                self.event(
-                    d,
-                    EventKind::Payment,
-                    Some(ai),
-                    pay,
-                    Some(r.clone()),
-                    format!("paid {} on {name} {r}", pay.grouped()),
-                );
+                self.event(d, EventKind::Payment, Some(ai), pay, r, |name, r| {
+                    format!("paid {} on {name} {r}", pay.grouped())
+                });
             }
         }
         start - c
     }
 
-    fn end_of_day(&mut self, d: NaiveDate, cash: Money, prev_cash: Money) {
+    fn end_of_day(&mut self, d: NaiveDate, dn: i32, cash: Amt, prev_cash: Amt) {
         for oi in 0..self.obls.len() {
             let o = &self.obls[oi];
             if o.closed {
                 continue;
             }
-            let tol = self.accts[o.acct].policy.tolerance;
+            let tol = self.accts[o.acct].tolerance;
             if o.overdue {
                 if !o.owed().is_positive() {
                     self.obls[oi].closed = true;
                 }
-            } else if o.due <= d {
+            } else if o.due_n <= dn {
                 if o.unpaid_min() <= tol {
                     self.close_with_rest(oi, false);
-                } else if o.due == d {
+                } else if o.due_n == dn {
                     self.amber = true;
                 }
             }
@@ -1749,62 +1841,43 @@ impl Run<'_> {
                 let a = &mut self.accts[ai];
                 a.requested = true;
                 a.unlock_day = Some(day);
-                let name = a.name.clone();
                 self.event(
                     d,
                     EventKind::UnlockRequested,
                     Some(ai),
-                    Money::ZERO,
-                    None,
-                    format!("{name}: overdue cleared, unlock review until {day}"),
+                    Amt::ZERO,
+                    Ref::None,
+                    |name, _| format!("{name}: overdue cleared, unlock review until {day}"),
                 );
             }
         }
         if cash.is_negative() && !prev_cash.is_negative() {
-            self.events.push(Event {
-                date: d,
-                kind: EventKind::Shortfall,
-                account: None,
-                amount: cash,
-                reference: None,
-                detail: format!("cash falls below zero: {}", cash.grouped()),
+            self.event(d, EventKind::Shortfall, None, cash, Ref::None, |_, _| {
+                format!("cash falls below zero: {}", cash.grouped())
             });
         }
-        if cash < self.reserve && prev_cash >= self.reserve {
-            self.events.push(Event {
-                date: d,
-                kind: EventKind::BelowReserve,
-                account: None,
-                amount: cash,
-                reference: None,
-                detail: format!(
+        let reserve = self.reserve;
+        if cash < reserve && prev_cash >= reserve {
+            self.event(d, EventKind::BelowReserve, None, cash, Ref::None, |_, _| {
+                format!(
                     "cash {} falls below the reserve {}",
                     cash.grouped(),
-                    self.reserve.grouped()
-                ),
+                    reserve.grouped()
+                )
             });
         }
     }
 
-    fn summary(&self, days: &[Day], as_of: NaiveDate) -> Summary {
-        let (min_cash, min_cash_date) = days
-            .iter()
-            .fold(None::<(Money, NaiveDate)>, |acc, d| match acc {
-                Some((m, _)) if m <= d.cash => acc,
-                _ => Some((d.cash, d.date)),
-            })
-            .unwrap_or((Money::ZERO, as_of));
-        let first_shortfall_date = days.iter().find(|d| d.cash.is_negative()).map(|d| d.date);
-        let locks: Vec<LockRef> = self
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::Lock)
-            .map(|e| LockRef {
-                account: e.account.clone().unwrap_or_default(),
-                date: e.date,
-            })
-            .collect();
-        let risk = if self.critical || !locks.is_empty() {
+    /// The summary of RULES.md §8, from the lowest closing cash and the
+    /// first shortfall the loop saw.
+    fn summary(
+        &self,
+        low: Option<(Amt, NaiveDate)>,
+        first_shortfall_date: Option<NaiveDate>,
+        as_of: NaiveDate,
+    ) -> Summary {
+        let (min_cash, min_cash_date) = low.map_or((Money::ZERO, as_of), |(m, d)| (m.into(), d));
+        let risk = if self.critical || !self.locks.is_empty() {
             Risk::Critical
         } else if self.red {
             Risk::Red
@@ -1821,10 +1894,10 @@ impl Run<'_> {
             runway_days: first_shortfall_date.map(|d| (d - as_of).num_days()),
             overdue_bills: self.overdue_count,
             max_days_past_due: self.max_dpd,
-            locks,
-            penalty_total: self.penalty_total,
-            fee_total: self.fee_total,
-            interest_total: self.interest_total
+            locks: self.locks.clone(),
+            penalty_total: self.penalty_total.into(),
+            fee_total: self.fee_total.into(),
+            interest_total: Money::from(self.interest_total)
                 + self
                     .req
                     .scenario

@@ -98,7 +98,10 @@ amount_due = 3000
     assert_eq!(p.summary.interest_total, m("34.62"));
     assert_eq!(cash_on(&p, "2026-11-14"), m("9427.03"));
     assert_eq!(p.summary.risk, Risk::Amber);
-    assert_eq!(p.days.last().unwrap().credit["baitiao"].owed, m("2461.65"));
+    assert_eq!(
+        p.days.last().unwrap().credit.get("baitiao").unwrap().owed,
+        m("2461.65")
+    );
 }
 
 const CARD: &str = r#"
@@ -184,7 +187,10 @@ amount_due = 150
     assert_eq!(p.summary.overdue_bills, 1);
     assert_eq!(p.summary.max_days_past_due, 5);
     assert_eq!(p.summary.risk, Risk::Red);
-    assert_eq!(p.days.last().unwrap().credit["card"].owed, m("160.40"));
+    assert_eq!(
+        p.days.last().unwrap().credit.get("card").unwrap().owed,
+        m("160.40")
+    );
 }
 
 /// 5. Tiered penalty crossing day 30 (JD enterprise credit, monthly).
@@ -224,7 +230,7 @@ amount_due = 10000
     assert_eq!(p.summary.risk, Risk::Critical);
     assert_eq!(p.summary.locks.len(), 1);
     assert_eq!(p.summary.max_days_past_due, 32);
-    let last = &p.days.last().unwrap().credit["jincai"];
+    let last = p.days.last().unwrap().credit.get("jincai").unwrap();
     assert!(last.locked);
     assert_eq!((last.owed, last.available), (m("10166.00"), Money::ZERO));
 }
@@ -273,7 +279,16 @@ label = "payout"
     );
     assert_eq!(p.summary.penalty_total, m("8.00"));
     assert_eq!(cash_on(&p, "2026-12-08"), m("5992.00"));
-    let on = |d: &str| p.days.iter().find(|x| x.date == date(d)).unwrap().credit["baitiao"].clone();
+    let on = |d: &str| {
+        p.days
+            .iter()
+            .find(|x| x.date == date(d))
+            .unwrap()
+            .credit
+            .get("baitiao")
+            .unwrap()
+            .clone()
+    };
     assert!(on("2026-10-20").locked);
     assert_eq!(
         on("2026-11-19").available,
