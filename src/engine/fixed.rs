@@ -78,6 +78,17 @@ const fn pow10(n: u32) -> i128 {
     10i128.pow(n)
 }
 
+/// 10⁰ … 10³⁸, every power an `i128` holds.
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// `n ÷ d` rounded to the nearest integer, midpoint away from zero; `d > 0`.
 fn div_round(n: i128, d: i128) -> i128 {
     if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
@@ -131,9 +142,9 @@ impl Amt {
         let exact = self
             .0
             .checked_mul(rate.mantissa())
-            .zip(10i128.checked_pow(SCALE - 2 + rate.scale()));
+            .zip(POW10.get((SCALE - 2 + rate.scale()) as usize));
         match exact {
-            Some((n, d)) => Amt(div_round(n, d) * PER_CENT),
+            Some((n, &d)) => Amt(div_round(n, d) * PER_CENT),
             None => Amt::from_money_rounded(Money::rounded(Money::from(self).decimal() * rate)),
         }
     }

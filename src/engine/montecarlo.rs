@@ -91,7 +91,10 @@ fn outcome(
     as_of: chrono::NaiveDate,
     horizon: u32,
 ) -> Result<Outcome, MonteCarloError> {
-    let p = project(&Request::new(book, sc, as_of, horizon))?;
+    let p = project(&Request {
+        summary_only: true,
+        ..Request::new(book, sc, as_of, horizon)
+    })?;
     let s = &p.summary;
     Ok(Outcome {
         overdue: s.overdue_bills > 0,

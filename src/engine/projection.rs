@@ -572,10 +572,13 @@ struct Run<'a> {
     next_obl: usize,
     /// The payment order of the open obligations (see `sort_order`).
     order: Vec<usize>,
-    /// How many obligations there were when `order` was sorted.
+    /// How many obligations there were when `order` was sorted, or
+    /// `usize::MAX` when it must be sorted again (obligations were dropped).
     sorted: usize,
     /// Keep events (false: only what the summary needs).
     record: bool,
+    /// A buffer: which accounts have an overdue obligation.
+    overdue_accts: Vec<bool>,
     events: Vec<Event>,
     locks: Vec<LockRef>,
     penalty_total: Amt,
@@ -673,6 +676,7 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
         order: Vec::new(),
         sorted: usize::MAX,
         record: !req.summary_only,
+        overdue_accts: Vec::new(),
         events: Vec::new(),
         locks: Vec::new(),
         penalty_total: Amt::ZERO,
@@ -849,7 +853,11 @@ pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
         prev_cash = cash;
         // Closed obligations have said all they will: drop them, so that a
         // long horizon does not rescan its whole past every day.
+        let open = run.obls.len();
         run.obls.retain(|o| !o.closed);
+        if run.obls.len() != open {
+            run.sorted = usize::MAX;
+        }
     }
 
     let summary = run.summary(low, first_shortfall, as_of);
@@ -1501,6 +1509,7 @@ impl Run<'_> {
             }
         }
         // 0b–0d per obligation in payment order.
+        let mut turned = false;
         for o in self.obls.iter_mut() {
             let a = &self.accts[o.acct];
             if !o.closed
@@ -1510,9 +1519,14 @@ impl Run<'_> {
             {
                 o.turned = true;
                 o.overdue = true;
+                turned = true;
             }
         }
-        self.sort_order();
+        // The order changes only when an obligation turns overdue, is added
+        // or is dropped; one closed since is skipped where the order is used.
+        if turned || self.sorted != self.obls.len() {
+            self.sort_order();
+        }
         for j in 0..self.order.len() {
             let oi = self.order[j];
             let ai = self.obls[oi].acct;
@@ -1759,7 +1773,8 @@ impl Run<'_> {
         if self.sorted != self.obls.len() {
             self.sort_order();
         }
-        for j in 0..self.order.len() {
+        // Due-today events have no other effect.
+        for j in 0..if self.record { self.order.len() } else { 0 } {
             let o = &self.obls[self.order[j]];
             if o.due_n == dn && !o.closed && o.owed().is_positive() {
                 let (kind, what) = if o.inst.is_some() {
@@ -1777,6 +1792,10 @@ impl Run<'_> {
         let mut c = cash.clamp_zero();
         let start = c;
         for j in 0..self.order.len() {
+            if c.is_zero() {
+                // Every later ask is cut to nothing.
+                break;
+            }
             let oi = self.order[j];
             let o = &self.obls[oi];
             let owed = o.owed();
@@ -1832,8 +1851,14 @@ impl Run<'_> {
                 }
             }
         }
-        for ai in 0..self.accts.len() {
-            if self.has_overdue(ai) {
+        let mut overdue = std::mem::take(&mut self.overdue_accts);
+        overdue.clear();
+        overdue.resize(self.accts.len(), false);
+        for o in self.obls.iter().filter(|o| o.overdue && !o.closed) {
+            overdue[o.acct] = true;
+        }
+        for (ai, &has_overdue) in overdue.iter().enumerate() {
+            if has_overdue {
                 self.accts[ai].last_overdue_day = Some(d);
             } else if self.accts[ai].locked && !self.accts[ai].requested {
                 let n = self.accts[ai].policy.unlock_review_business_days;
@@ -1851,6 +1876,7 @@ impl Run<'_> {
                 );
             }
         }
+        self.overdue_accts = overdue;
         if cash.is_negative() && !prev_cash.is_negative() {
             self.event(d, EventKind::Shortfall, None, cash, Ref::None, |_, _| {
                 format!("cash falls below zero: {}", cash.grouped())

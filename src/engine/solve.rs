@@ -17,6 +17,7 @@ fn ceil_yuan(x: Money) -> i64 {
 
 fn safe_with(req: &Request<'_>, f: impl FnOnce(&mut Request<'_>)) -> Result<bool, ProjectionError> {
     let mut r = req.clone();
+    r.summary_only = true;
     f(&mut r);
     Ok(project(&r)?.summary.risk.is_safe())
 }
