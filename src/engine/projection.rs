@@ -1495,8 +1495,7 @@ impl Run<'_> {
         for o in self.obls.iter_mut().filter(|o| !o.closed) {
             let a = &self.accts[o.acct];
             let k = o.k(dn);
-            let unmet = o.unpaid_min() > a.tolerance;
-            if o.overdue || (k >= 1 && unmet) {
+            if o.overdue || (k >= 1 && o.unpaid_min() > a.tolerance) {
                 let p = o
                     .unpaid_principal()
                     .mul_round(a.policy.overdue_rates.rate_for(k));

@@ -147,6 +147,20 @@ proptest! {
         prop_assert!(more <= base, "{:?} with {} more, {:?} without", more, extra, base);
     }
 
+    /// A summary-only run (what the solvers and Monte Carlo ask for) gives
+    /// the full run's summary and bounds, and keeps no days or events.
+    #[test]
+    fn summary_only_runs_agree_with_full_runs(open in cents(-500_000, 4_000_000), f in flows(), (preset, bs) in bills(), extra in cents(0, 2_000_000)) {
+        let b = book(open, f, preset, bs);
+        let sc = Scenario::default();
+        let req = Request { extra_inflow: extra, ..Request::new(&b, &sc, as_of(), 120) };
+        let full = project(&req).unwrap();
+        let lean = project(&Request { summary_only: true, ..req.clone() }).unwrap();
+        prop_assert_eq!(&lean.summary, &full.summary);
+        prop_assert_eq!(&lean.bounds, &full.bounds);
+        prop_assert!(lean.days.is_empty() && lean.events.is_empty());
+    }
+
     /// The JSON document round-trips: every amount parses back to the same
     /// exact value.
     #[test]
@@ -161,6 +175,11 @@ proptest! {
         for (d, j) in p.days.iter().zip(v["days"].as_array().unwrap()) {
             prop_assert_eq!(j["cash"].as_str().unwrap().parse::<Money>().unwrap(), d.cash);
             prop_assert_eq!(j["date"].as_str().unwrap(), d.date.to_string());
+            prop_assert_eq!(j["credit"].as_object().unwrap().len(), d.credit.len());
+            for (name, c) in d.credit.iter() {
+                prop_assert_eq!(j["credit"][name]["owed"].as_str().unwrap().parse::<Money>().unwrap(), c.owed);
+                prop_assert_eq!(j["credit"][name]["locked"].as_bool().unwrap(), c.locked);
+            }
         }
         for (e, j) in p.events.iter().zip(v["events"].as_array().unwrap()) {
             prop_assert_eq!(j["amount"].as_str().unwrap().parse::<Money>().unwrap(), e.amount);
@@ -197,4 +216,26 @@ fn an_amount_too_large_to_store_is_an_error_not_a_wrap() {
         "{}",
         parsed.errors[0]
     );
+}
+
+#[test]
+fn an_amount_finer_than_the_engine_keeps_is_an_error_not_a_rounding() {
+    let mut f = vec![Scheduled {
+        date: as_of() + Days::new(3),
+        account: "bank".into(),
+        amount: "12.000000001".parse().unwrap(),
+        label: "odd".into(),
+    }];
+    let b = book(Money::from_cents(100), f.clone(), Preset::JdBaitiao, vec![]);
+    let err = project(&Request::new(&b, &Scenario::default(), as_of(), 30)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("12.000000001 has more than 8 decimal places"),
+        "{err}"
+    );
+    // Eight places are kept exactly, and come back as they went in.
+    f[0].amount = "12.00000001".parse().unwrap();
+    let b = book(Money::from_cents(100), f, Preset::JdBaitiao, vec![]);
+    let p = project(&Request::new(&b, &Scenario::default(), as_of(), 30)).unwrap();
+    assert_eq!(p.days.last().unwrap().cash, "13.00000001".parse().unwrap());
 }
