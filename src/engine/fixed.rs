@@ -40,9 +40,9 @@ impl TryFrom<Money> for Amt {
         let d = m.decimal();
         let s = d.scale();
         if s <= SCALE {
-            return Ok(Amt(d.mantissa() * pow10(SCALE - s)));
+            return Ok(Amt(d.mantissa() * POW10[(SCALE - s) as usize]));
         }
-        let drop = pow10(s - SCALE);
+        let drop = POW10[(s - SCALE) as usize];
         if d.mantissa() % drop == 0 {
             Ok(Amt(d.mantissa() / drop))
         } else {
@@ -71,11 +71,6 @@ impl From<Amt> for Money {
 #[allow(clippy::panic)] // Decimal arithmetic panics on overflow too
 fn overflow() -> i128 {
     panic!("an amount overflowed the engine's range")
-}
-
-/// 10ⁿ for n ≤ 38.
-const fn pow10(n: u32) -> i128 {
-    10i128.pow(n)
 }
 
 /// 10⁰ … 10³⁸, every power an `i128` holds.
@@ -112,11 +107,6 @@ impl Amt {
     /// Zero.
     pub const ZERO: Amt = Amt(0);
 
-    /// From whole cents.
-    pub const fn from_cents(cents: i64) -> Amt {
-        Amt(cents as i128 * PER_CENT)
-    }
-
     /// Is this amount above zero?
     pub fn is_positive(self) -> bool {
         self.0 > 0
@@ -145,7 +135,9 @@ impl Amt {
             .zip(POW10.get((SCALE - 2 + rate.scale()) as usize));
         match exact {
             Some((n, &d)) => Amt(div_round(n, d) * PER_CENT),
-            None => Amt::from_money_rounded(Money::rounded(Money::from(self).decimal() * rate)),
+            // Representable: a rounded amount has at most two decimals.
+            None => Amt::try_from(Money::rounded(Money::from(self).decimal() * rate))
+                .unwrap_or_else(|_| Amt(overflow())),
         }
     }
 
@@ -157,12 +149,6 @@ impl Amt {
     /// `self × n`, exact.
     pub fn times(self, n: u32) -> Amt {
         Amt(self.0.checked_mul(i128::from(n)).unwrap_or_else(overflow))
-    }
-
-    /// A `Money` already rounded to the cent (always representable).
-    fn from_money_rounded(m: Money) -> Amt {
-        let d = m.decimal();
-        Amt(div_round(d.mantissa() * pow10(SCALE), pow10(d.scale())))
     }
 
     /// Thousands-grouped display with two decimals (see `Money::grouped`).

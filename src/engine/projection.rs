@@ -19,7 +19,7 @@ use crate::engine::calendar::{Calendar, add_months, clamped};
 use crate::engine::credit::{self, Cycle, Due, PaymentPolicy, Policy, PolicyError};
 use crate::engine::fixed::{Amt, TooPrecise};
 use crate::engine::money::Money;
-use crate::engine::scenario::{Funding, Scenario};
+use crate::engine::scenario::{Bridge, Funding, Scenario};
 
 /// The longest horizon, in days.
 pub const MAX_HORIZON: u32 = 730;
@@ -230,12 +230,7 @@ impl CreditDays {
 
 impl Serialize for CreditDays {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (n, c) in &self.0 {
-            m.serialize_entry(&**n, c)?;
-        }
-        m.end()
+        s.collect_map(self.iter())
     }
 }
 
@@ -1149,11 +1144,9 @@ fn build_flows(
             amount: Amt::try_from(b.amount)?,
             kind: FlowKind::Fixed,
         });
-        let days = Decimal::from((b.repay_date - b.date).num_days());
-        let interest = Money::rounded(b.amount * (b.rate * days / Decimal::from(365)));
         fixed.push(Flow {
             date: b.repay_date,
-            amount: -Amt::try_from(b.amount + interest)?,
+            amount: -Amt::try_from(b.amount + b.interest())?,
             kind: FlowKind::Fixed,
         });
     }
@@ -1933,10 +1926,7 @@ impl Run<'_> {
                             && b.repay_date
                                 <= as_of + chrono::Days::new(u64::from(self.req.horizon))
                     })
-                    .map(|b| {
-                        let days = Decimal::from((b.repay_date - b.date).num_days());
-                        Money::rounded(b.amount * (b.rate * days / Decimal::from(365)))
-                    })
+                    .map(Bridge::interest)
                     .sum::<Money>(),
         }
     }

@@ -221,6 +221,15 @@ pub struct Bridge {
     pub rate: Decimal,
 }
 
+impl Bridge {
+    /// Simple interest from `date` to `repay_date` on a 365-day year,
+    /// rounded once (RULES.md §7).
+    pub fn interest(&self) -> Money {
+        let days = Decimal::from((self.repay_date - self.date).num_days());
+        Money::rounded(self.amount * (self.rate * days / Decimal::from(365)))
+    }
+}
+
 /// A scenario with point values: what the projection runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scenario {
