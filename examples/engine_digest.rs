@@ -12,7 +12,9 @@
 //! amounts, purchases, recurring and scheduled flows; each is projected
 //! under an empty scenario and a random one (promotions, delays, scales,
 //! one-offs, conversions, plans, bridges), with and without a bridge and a
-//! prestock override.
+//! prestock override. Every 16th book also gives the two solvers' answers
+//! and a small Monte Carlo stress of its scenario (which share prepared
+//! books and resume from checkpoints).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a dev tool: fail loudly
 
 use chrono::{Days, NaiveDate, Weekday};
@@ -21,6 +23,7 @@ use ebb::engine::credit::{PaymentPolicy, PolicyOverrides, Preset};
 use ebb::engine::money::Money;
 use ebb::engine::projection::{Projection, Request, project};
 use ebb::engine::scenario::*;
+use ebb::engine::{montecarlo, solve};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -448,6 +451,16 @@ fn main() {
                     let _ = writeln!(out, "ERR {e}");
                 }
             }
+        }
+        if seed % 16 == 0 {
+            let req = Request::new(&b, &sc, as_of, h);
+            if let Ok(run) = project(&req) {
+                let bridge = solve::required_bridge(&req, &run);
+                let prestock = solve::largest_safe_prestock(&req, &run);
+                let _ = writeln!(out, "solve {bridge:?} {prestock:?}");
+            }
+            let mc = montecarlo::stress(&b, &sc, as_of, h, 24, seed, &|_| true);
+            let _ = writeln!(out, "mc {mc:?}");
         }
         if verbose.as_deref() == Some(&seed.to_string()) {
             println!("{out}");

@@ -48,14 +48,24 @@ impl OverdueRates {
 
     /// The rate for day `k` past the due date.
     pub fn rate_for(&self, k: i64) -> Decimal {
-        for (upto, rate) in &self.0 {
+        self.tier_for(k).1
+    }
+
+    /// The tier for day `k` past the due date, by position, and its rate:
+    /// the same rate for every `k` of one position (the projection keeps a
+    /// day's penalty until the position or the unpaid principal changes).
+    pub fn tier_for(&self, k: i64) -> (usize, Decimal) {
+        for (i, (upto, rate)) in self.0.iter().enumerate() {
             match upto {
-                Some(u) if k <= i64::from(*u) => return *rate,
+                Some(u) if k <= i64::from(*u) => return (i, *rate),
                 Some(_) => continue,
-                None => return *rate,
+                None => return (i, *rate),
             }
         }
-        self.0.last().map(|t| t.1).unwrap_or(Decimal::ZERO)
+        match self.0.last() {
+            Some(t) => (self.0.len(), t.1),
+            None => (0, Decimal::ZERO),
+        }
     }
 }
 

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::engine::book::Book;
 use crate::engine::money::Money;
-use crate::engine::projection::{ProjectionError, Request, project};
-use crate::engine::scenario::{Param, ScenarioFile};
+use crate::engine::projection::{Checkpoints, Prepared, ProjectionError, Request};
+use crate::engine::scenario::{Param, Scenario, ScenarioError, ScenarioFile};
 
 /// What many runs say.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -45,7 +45,7 @@ pub enum MonteCarloError {
     Projection(#[from] ProjectionError),
     /// A sampled scenario was invalid.
     #[error(transparent)]
-    Scenario(#[from] crate::engine::scenario::ScenarioError),
+    Scenario(#[from] ScenarioError),
     /// Nothing to run.
     #[error("--runs must be at least 1")]
     NoRuns,
@@ -86,15 +86,20 @@ struct Outcome {
 
 /// One sampled run's outcome.
 fn outcome(
+    prep: &Prepared<'_>,
+    checkpoints: &Checkpoints<'_>,
     book: &Book,
-    sc: &crate::engine::scenario::Scenario,
+    sc: &Scenario,
     as_of: chrono::NaiveDate,
     horizon: u32,
 ) -> Result<Outcome, MonteCarloError> {
-    let p = project(&Request {
-        summary_only: true,
-        ..Request::new(book, sc, as_of, horizon)
-    })?;
+    let p = prep.project_from(
+        checkpoints,
+        &Request {
+            summary_only: true,
+            ..Request::new(book, sc, as_of, horizon)
+        },
+    )?;
     let s = &p.summary;
     Ok(Outcome {
         overdue: s.overdue_bills > 0,
@@ -104,13 +109,16 @@ fn outcome(
 }
 
 /// A sampler: makes one run's scenario from that run's seeded generator.
-type Sampler<'a> =
-    dyn Fn(&mut StdRng) -> Result<crate::engine::scenario::Scenario, MonteCarloError> + Sync + 'a;
+type Sampler<'a> = dyn Fn(&mut StdRng) -> Result<Scenario, MonteCarloError> + Sync + 'a;
 
 /// Runs `runs` sampled projections on all cores; run `i` is seeded from
 /// `(seed, i)`. `progress` is told how many runs are done; false cancels.
+/// `base` is the scenario the samples vary: every run starts from its
+/// state on the last day before the run's inputs first differ from it.
+#[allow(clippy::too_many_arguments)]
 fn simulate(
     book: &Book,
+    base: &Scenario,
     as_of: chrono::NaiveDate,
     horizon: u32,
     runs: u32,
@@ -121,6 +129,13 @@ fn simulate(
     if runs == 0 {
         return Err(MonteCarloError::NoRuns);
     }
+    // What every run starts from, worked out once for all of them.
+    let prep = Prepared::new(book, as_of, horizon)?;
+    let base = Request {
+        summary_only: true,
+        ..Request::new(book, base, as_of, horizon)
+    };
+    let checkpoints = prep.checkpoints(&base);
     let done = std::sync::atomic::AtomicU32::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -129,14 +144,21 @@ fn simulate(
     let chunks: Vec<Result<Vec<Outcome>, MonteCarloError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let done = &done;
+                let (done, prep, checkpoints) = (&done, &prep, &checkpoints);
                 s.spawn(move || {
                     let mut out = Vec::new();
                     for i in (0..runs).filter(|i| *i as usize % threads == t) {
                         let mut rng = StdRng::seed_from_u64(
                             seed ^ (u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
                         );
-                        out.push(outcome(book, &sample(&mut rng)?, as_of, horizon)?);
+                        out.push(outcome(
+                            prep,
+                            checkpoints,
+                            book,
+                            &sample(&mut rng)?,
+                            as_of,
+                            horizon,
+                        )?);
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                         if !progress(n) {
                             return Err(MonteCarloError::Cancelled);
@@ -186,13 +208,18 @@ pub fn run(
     runs: u32,
     seed: u64,
 ) -> Result<MonteCarlo, MonteCarloError> {
-    let sample = |rng: &mut StdRng| -> Result<crate::engine::scenario::Scenario, MonteCarloError> {
+    let sample = |rng: &mut StdRng| -> Result<Scenario, MonteCarloError> {
         Ok(file.resolve(&mut |p| match p {
             Param::Point(v) => v,
             Param::Range { min, mode, max } => triangular(rng, min, mode, max),
         })?)
     };
-    simulate(book, as_of, horizon, runs, seed, &sample, &|_| true)
+    // The base: every range at its mode.
+    let base = file.resolve(&mut |p| match p {
+        Param::Point(v) => v,
+        Param::Range { mode, .. } => mode,
+    })?;
+    simulate(book, &base, as_of, horizon, runs, seed, &sample, &|_| true)
 }
 
 /// Stress-tests a point scenario (the lab's): each promotion's uplift is
@@ -201,7 +228,7 @@ pub fn run(
 /// 100%). `progress` is told how many runs are done; false cancels.
 pub fn stress(
     book: &Book,
-    base: &crate::engine::scenario::Scenario,
+    base: &Scenario,
     as_of: chrono::NaiveDate,
     horizon: u32,
     runs: u32,
@@ -209,7 +236,7 @@ pub fn stress(
     progress: &(dyn Fn(u32) -> bool + Sync),
 ) -> Result<MonteCarlo, MonteCarloError> {
     use rust_decimal_macros::dec;
-    let sample = |rng: &mut StdRng| -> Result<crate::engine::scenario::Scenario, MonteCarloError> {
+    let sample = |rng: &mut StdRng| -> Result<Scenario, MonteCarloError> {
         let mut sc = base.clone();
         for p in &mut sc.promotions {
             p.uplift = (p.uplift * triangular(rng, dec!(0.5), dec!(1), dec!(1.2))).round_dp(6);
@@ -223,7 +250,7 @@ pub fn stress(
         }
         Ok(sc)
     };
-    simulate(book, as_of, horizon, runs, seed, &sample, progress)
+    simulate(book, base, as_of, horizon, runs, seed, &sample, progress)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 //! scenario, `as_of` and a horizon in; numbers out. Must not: read the
 //! clock, files or the database.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -375,6 +374,9 @@ struct Obl {
     reported: bool,
     closed: bool,
     service_fee: Amt,
+    /// The last day's penalty (step 0a) and what it was worked from: the
+    /// unpaid principal and the rate tier. It is the same until one changes.
+    accrual: (Amt, usize, Amt),
 }
 
 impl Obl {
@@ -408,7 +410,28 @@ impl Obl {
             reported: false,
             closed: false,
             service_fee: Amt::ZERO,
+            accrual: (Amt::ZERO, usize::MAX, Amt::ZERO),
         }
+    }
+    /// The payment order's key (see `Run::sort_order`), packed so that
+    /// comparing keys compares (not overdue, due date, account, bill after
+    /// installment, creation order).
+    fn key(&self) -> u128 {
+        let due = u128::from(self.due_n.abs_diff(i32::MIN));
+        (u128::from(!self.overdue) << 127)
+            | (due << 80)
+            | ((self.acct as u128 & 0xFFFF_FFFF) << 48)
+            | (u128::from(self.inst.is_none()) << 47)
+            | (self.id as u128 & ((1 << 47) - 1))
+    }
+    /// Today's penalty on the unpaid principal `k` days past due.
+    fn penalty_for(&mut self, rates: &credit::OverdueRates, k: i64) -> Amt {
+        let (tier, rate) = rates.tier_for(k);
+        let unpaid = self.unpaid_principal();
+        if (unpaid, tier) != (self.accrual.0, self.accrual.1) {
+            self.accrual = (unpaid, tier, unpaid.mul_round(rate));
+        }
+        self.accrual.2
     }
     fn unpaid_principal(&self) -> Amt {
         self.principal - self.principal_paid
@@ -475,10 +498,15 @@ impl Ref<'_> {
 struct Acct {
     /// Shared with every day's `CreditDays`.
     name: Arc<str>,
-    policy: Policy,
+    /// Shared with the prepared book's accounts.
+    policy: Arc<Policy>,
     /// The policy's tolerance and late fee minimum, as amounts of the loop.
     tolerance: Amt,
     late_fee_min: Amt,
+    /// Days past due at which an overdue obligation locks the account and
+    /// is reported (never before the first overdue day).
+    lock_at: i64,
+    bureau_at: i64,
     contractual: Amt,
     limit: Amt,
     locked: bool,
@@ -549,15 +577,19 @@ struct Flow {
     kind: FlowKind,
 }
 
-#[derive(Clone, Debug)]
-struct PlannedPurchase {
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PlannedPurchase<'a> {
+    /// Day index of the horizon (0 is as_of + 1).
+    day: usize,
     acct: usize,
     amount: Amt,
-    label: String,
+    label: &'a str,
 }
 
+#[derive(Clone)]
 struct Run<'a> {
     req: &'a Request<'a>,
+    prep: &'a Prepared<'a>,
     cal: &'a Calendar,
     reserve: Amt,
     accts: Vec<Acct>,
@@ -567,6 +599,11 @@ struct Run<'a> {
     next_obl: usize,
     /// The payment order of the open obligations (see `sort_order`).
     order: Vec<usize>,
+    /// A buffer: sort keys and indexes.
+    keys: Vec<(u128, usize)>,
+    /// The first day number on which an overdue obligation may lock its
+    /// account or be reported (step 0c–0d).
+    watch: i64,
     /// How many obligations there were when `order` was sorted, or
     /// `usize::MAX` when it must be sorted again (obligations were dropped).
     sorted: usize,
@@ -586,286 +623,869 @@ struct Run<'a> {
     critical: bool,
 }
 
+/// What a projection works out from the book alone for one `as_of` and
+/// horizon: the cash at `as_of`, the credit accounts and their open bills,
+/// the book's dated flows and purchases, the statement days. Worked out
+/// once, it is shared by every run that asks the same of the same book (the
+/// solvers' bisections, Monte Carlo's paths); `project` makes one per run.
+pub struct Prepared<'a> {
+    book: &'a Book,
+    as_of: NaiveDate,
+    horizon: u32,
+    start_cash: Money,
+    warnings: Vec<String>,
+    reserve: Amt,
+    accts: Vec<Acct>,
+    /// The open bills at `as_of`, before the scenario converts any.
+    obls: Vec<Obl>,
+    /// The book's recurring and scheduled flows in the horizon, undelayed
+    /// and unscaled, or the first error they give. A run reports it where
+    /// it meets it, after the scenario's conversions, as one run alone did.
+    book_flows: Result<Vec<Flow>, ProjectionError>,
+    /// The book's purchases in the horizon, or the first error they give.
+    book_purchases: Result<Vec<PlannedPurchase<'a>>, ProjectionError>,
+    /// Is day `i` (as_of + 1 + i) a statement day of account `ai`: entry
+    /// `i × accounts + ai`.
+    statement_days: Vec<bool>,
+    /// Is day `i` a statement day of any account?
+    any_statement: Vec<bool>,
+    /// The baseline daily sales derived from history (RULES.md §6).
+    baseline: std::sync::OnceLock<Option<Money>>,
+    /// The book's flows per day under the first run's scales and delays
+    /// (every Monte Carlo path and bisection step has the same).
+    book_days: std::sync::OnceLock<BookDays>,
+}
+
+/// The book's flows summed per day under some scales and delays.
+struct BookDays {
+    scales: Vec<crate::engine::scenario::Scale>,
+    delays: Vec<crate::engine::scenario::DelayInflows>,
+    days: Vec<(Amt, Amt)>,
+    positive: Amt,
+    negative: Amt,
+}
+
 /// Runs a projection.
 pub fn project(req: &Request<'_>) -> Result<Projection, ProjectionError> {
-    if req.horizon == 0 || req.horizon > MAX_HORIZON {
-        return Err(ProjectionError::Horizon(req.horizon));
-    }
-    let book = req.book;
-    let as_of = req.as_of;
-    let as_of_n = day_n(as_of);
-    let end = as_of + chrono::Days::new(u64::from(req.horizon));
-    let mut warnings = Vec::new();
+    Prepared::new(req.book, req.as_of, req.horizon)?.project(req)
+}
 
-    // Cash at as_of.
-    let mut start_cash = Money::ZERO;
-    for a in book.accounts.iter().filter(|a| a.kind.is_cash()) {
-        let (bal, warn) = cash_balance(book, &a.name, a.opening_balance, a.opening_date, as_of);
-        start_cash += bal;
-        warnings.extend(warn);
-    }
+/// The index of a credit account by name, or the error naming `what`.
+fn credit_idx(accts: &[Acct], name: &str, what: &str) -> Result<usize, ProjectionError> {
+    accts.iter().position(|a| &*a.name == name).ok_or_else(|| {
+        ProjectionError::Account(format!(
+            "{what} names \"{name}\", which is not a credit account in the book; \
+             add it with kind = \"credit\" or fix the name"
+        ))
+    })
+}
 
-    // Credit accounts, by name (so an account's index orders as its name).
-    let mut credit_accts: Vec<&crate::engine::book::Account> = book
-        .accounts
-        .iter()
-        .filter(|a| a.kind == AccountKind::Credit)
-        .collect();
-    credit_accts.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut accts = Vec::new();
-    for a in &credit_accts {
-        let terms = a.credit.clone().unwrap_or_default();
-        let latest_stmt_day = book
-            .bills
-            .iter()
-            .filter(|b| b.account == a.name && b.installment.is_none())
-            .max_by_key(|b| b.statement_date)
-            .map(|b| b.statement_date.day());
-        let policy = credit::resolve(&a.name, terms.preset, &terms.overrides, latest_stmt_day)?;
-        let limit = Amt::try_from(terms.limit)?;
-        accts.push(Acct {
-            name: Arc::from(a.name.as_str()),
-            tolerance: Amt::try_from(policy.tolerance)?,
-            late_fee_min: Amt::try_from(policy.late_fee_min)?,
-            policy,
-            contractual: limit,
-            limit,
-            locked: terms.locked,
-            unbilled: Amt::ZERO,
-            today: Amt::ZERO,
-            revolving: Amt::ZERO,
-            interest: Amt::ZERO,
-            tol_rest: Amt::ZERO,
-            unlock_day: None,
-            requested: false,
-            last_unlock: None,
-            last_overdue_day: None,
-        });
-    }
-
-    // Unbilled purchases at as_of.
-    for (i, acct) in accts.iter_mut().enumerate() {
-        let last = acct.last_statement_on_or_before(as_of);
-        let from_txns: Money = book
-            .transactions
-            .iter()
-            .filter(|t| t.account == credit_accts[i].name && t.date >= last && t.date <= as_of)
-            .map(|t| -t.amount)
-            .sum();
-        let declared: Money = book
-            .purchases
-            .iter()
-            .filter(|p| *p.account == *acct.name && p.date >= last && p.date <= as_of)
-            .map(|p| p.amount)
-            .sum();
-        acct.unbilled = Amt::try_from(from_txns + declared)?;
-    }
-
-    let mut run = Run {
-        req,
-        cal: &book.calendar,
-        reserve: Amt::try_from(book.reserve)?,
-        accts,
-        obls: Vec::new(),
-        next_obl: 0,
-        order: Vec::new(),
-        sorted: usize::MAX,
-        record: !req.summary_only,
-        overdue_accts: Vec::new(),
-        events: Vec::new(),
-        locks: Vec::new(),
-        penalty_total: Amt::ZERO,
-        fee_total: Amt::ZERO,
-        interest_total: Amt::ZERO,
-        overdue_count: 0,
-        max_dpd: 0,
-        amber: false,
-        red: false,
-        critical: false,
-    };
-
-    for p in &book.purchases {
-        run.credit_idx(&p.account, "a [[purchase]]")?;
-    }
-
-    // Open bills at as_of.
-    for b in &book.bills {
-        let ai = run.credit_idx(&b.account, "a bill")?;
-        let id = run.new_obl();
-        let amount_due = Amt::try_from(b.amount_due)?;
-        let paid = Amt::try_from(b.paid)?;
-        let min_due = match b.min_due {
-            Some(m) => Amt::try_from(m)?,
-            None => run.accts[ai].min_for(amount_due),
-        };
-        let mut o = Obl::new(id, ai, b.installment, b.due_date, amount_due, min_due);
-        o.principal_paid = paid;
-        o.late_fee = Amt::try_from(b.fees)?;
-        o.penalty = Amt::try_from(b.penalty)?;
-        if b.installment.is_some() {
-            let fee = Amt::try_from(b.fee)?;
-            o.fee = fee;
-            o.principal = amount_due - fee;
-            o.fee_paid = paid.min(fee).clamp_zero();
-            o.principal_paid = paid - o.fee_paid;
-            o.min_due = amount_due;
+impl<'a> Prepared<'a> {
+    /// Works out what every run of `book` at `as_of` over `horizon` days
+    /// starts from.
+    pub fn new(book: &'a Book, as_of: NaiveDate, horizon: u32) -> Result<Self, ProjectionError> {
+        if horizon == 0 || horizon > MAX_HORIZON {
+            return Err(ProjectionError::Horizon(horizon));
         }
-        run.obls.push(o);
-    }
+        let end = as_of + chrono::Days::new(u64::from(horizon));
+        let mut warnings = Vec::new();
 
-    // Conversions of book bills apply at as_of.
-    for c in &req.scenario.conversions {
-        let ai = run.credit_idx(&c.account, "[[convert_to_installments]]")?;
-        if let Some(oi) = run
-            .obls
+        // Cash at as_of.
+        let mut start_cash = Money::ZERO;
+        for a in book.accounts.iter().filter(|a| a.kind.is_cash()) {
+            let (bal, warn) = cash_balance(book, &a.name, a.opening_balance, a.opening_date, as_of);
+            start_cash += bal;
+            warnings.extend(warn);
+        }
+
+        // Credit accounts, by name (so an account's index orders as its name).
+        let mut credit_accts: Vec<&crate::engine::book::Account> = book
+            .accounts
             .iter()
-            .position(|o| o.acct == ai && o.inst.is_none() && o.due == c.bill_due && !o.closed)
-        {
-            let k0 = run.obls[oi].k(as_of_n);
-            let a = &run.accts[ai];
-            let unpaid_min = run.obls[oi].unpaid_min();
-            let overdue_at_as_of = k0 > i64::from(a.policy.grace_days) && unpaid_min > a.tolerance;
-            let met_and_due = k0 >= 0 && unpaid_min <= a.tolerance;
-            if !overdue_at_as_of && !met_and_due {
-                run.convert(oi, c.periods)?;
+            .filter(|a| a.kind == AccountKind::Credit)
+            .collect();
+        credit_accts.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut accts = Vec::new();
+        for a in &credit_accts {
+            let terms = a.credit.clone().unwrap_or_default();
+            let latest_stmt_day = book
+                .bills
+                .iter()
+                .filter(|b| b.account == a.name && b.installment.is_none())
+                .max_by_key(|b| b.statement_date)
+                .map(|b| b.statement_date.day());
+            let policy = credit::resolve(&a.name, terms.preset, &terms.overrides, latest_stmt_day)?;
+            let limit = Amt::try_from(terms.limit)?;
+            let grace1 = i64::from(policy.grace_days) + 1;
+            accts.push(Acct {
+                lock_at: grace1.max(i64::from(policy.lock_after_days)),
+                bureau_at: grace1.max(i64::from(policy.bureau_after_days)),
+                name: Arc::from(a.name.as_str()),
+                tolerance: Amt::try_from(policy.tolerance)?,
+                late_fee_min: Amt::try_from(policy.late_fee_min)?,
+                policy: Arc::new(policy),
+                contractual: limit,
+                limit,
+                locked: terms.locked,
+                unbilled: Amt::ZERO,
+                today: Amt::ZERO,
+                revolving: Amt::ZERO,
+                interest: Amt::ZERO,
+                tol_rest: Amt::ZERO,
+                unlock_day: None,
+                requested: false,
+                last_unlock: None,
+                last_overdue_day: None,
+            });
+        }
+
+        // Unbilled purchases at as_of.
+        for (i, acct) in accts.iter_mut().enumerate() {
+            let last = acct.last_statement_on_or_before(as_of);
+            let from_txns: Money = book
+                .transactions
+                .iter()
+                .filter(|t| t.account == credit_accts[i].name && t.date >= last && t.date <= as_of)
+                .map(|t| -t.amount)
+                .sum();
+            let declared: Money = book
+                .purchases
+                .iter()
+                .filter(|p| *p.account == *acct.name && p.date >= last && p.date <= as_of)
+                .map(|p| p.amount)
+                .sum();
+            acct.unbilled = Amt::try_from(from_txns + declared)?;
+        }
+        let reserve = Amt::try_from(book.reserve)?;
+
+        for p in &book.purchases {
+            credit_idx(&accts, &p.account, "a [[purchase]]")?;
+        }
+
+        // Open bills at as_of.
+        let mut obls = Vec::new();
+        for b in &book.bills {
+            let ai = credit_idx(&accts, &b.account, "a bill")?;
+            let amount_due = Amt::try_from(b.amount_due)?;
+            let paid = Amt::try_from(b.paid)?;
+            let min_due = match b.min_due {
+                Some(m) => Amt::try_from(m)?,
+                None => accts[ai].min_for(amount_due),
+            };
+            let mut o = Obl::new(
+                obls.len(),
+                ai,
+                b.installment,
+                b.due_date,
+                amount_due,
+                min_due,
+            );
+            o.principal_paid = paid;
+            o.late_fee = Amt::try_from(b.fees)?;
+            o.penalty = Amt::try_from(b.penalty)?;
+            if b.installment.is_some() {
+                let fee = Amt::try_from(b.fee)?;
+                o.fee = fee;
+                o.principal = amount_due - fee;
+                o.fee_paid = paid.min(fee).clamp_zero();
+                o.principal_paid = paid - o.fee_paid;
+                o.min_due = amount_due;
             }
+            obls.push(o);
         }
+
+        let mut statement_days = Vec::with_capacity(horizon as usize * accts.len());
+        let mut d = as_of;
+        for _ in 0..horizon {
+            d = d.succ_opt().unwrap_or(d);
+            statement_days.extend(accts.iter().map(|a| a.is_statement_day(d)));
+        }
+
+        let n = accts.len();
+        let any_statement = (0..horizon as usize)
+            .map(|i| statement_days[i * n..(i + 1) * n].contains(&true))
+            .collect();
+        Ok(Prepared {
+            book,
+            as_of,
+            horizon,
+            start_cash,
+            warnings,
+            reserve,
+            book_flows: book_flows(book, as_of, end),
+            book_purchases: book_purchases(book, &accts, as_of, end),
+            accts,
+            obls,
+            any_statement,
+            statement_days,
+            baseline: std::sync::OnceLock::new(),
+            book_days: std::sync::OnceLock::new(),
+        })
     }
 
-    // State of obligations already due at as_of.
-    for oi in 0..run.obls.len() {
-        let o = &run.obls[oi];
-        let k0 = o.k(as_of_n);
-        if k0 < 0 || o.closed {
-            continue;
+    /// Is `req` a request of the prepared book, `as_of` and horizon?
+    fn fits(&self, req: &Request<'_>) -> bool {
+        std::ptr::eq(req.book, self.book) && req.as_of == self.as_of && req.horizon == self.horizon
+    }
+
+    /// Runs a projection of the prepared book. A request for another book,
+    /// `as_of` or horizon is run from the start, as `project` does.
+    pub fn project(&self, req: &Request<'_>) -> Result<Projection, ProjectionError> {
+        if !self.fits(req) {
+            return project(req);
         }
-        let a = &run.accts[o.acct];
-        let grace1 = i64::from(a.policy.grace_days) + 1;
-        let bureau_at = grace1.max(i64::from(a.policy.bureau_after_days));
-        let lock_at = grace1.max(i64::from(a.policy.lock_after_days));
-        if o.unpaid_min() <= a.tolerance {
-            run.close_with_rest(oi, true);
+        let mut pass = self.start(req)?;
+        pass.advance(req.horizon as usize)?;
+        Ok(pass.finish())
+    }
+
+    /// Runs `base` (summary only) and keeps its state every few days, for
+    /// `project_from`. A base that fails keeps the states before it failed.
+    pub fn checkpoints<'r>(&'r self, base: &'r Request<'r>) -> Checkpoints<'r> {
+        let mut snaps = Vec::new();
+        let pass = if self.fits(base) && base.summary_only {
+            self.start(base).ok()
         } else {
-            run.max_dpd = run.max_dpd.max(k0);
-            run.amber = true;
-            if k0 >= grace1 {
-                let o = &mut run.obls[oi];
-                o.overdue = true;
-                run.overdue_count += 1;
-                run.red = true;
-                if k0 >= bureau_at {
-                    o.reported = true;
+            None
+        };
+        if let Some(mut pass) = pass {
+            loop {
+                snaps.push((pass.run.clone(), pass.at));
+                let next = pass.at.day + CHECKPOINT_EVERY;
+                if next >= pass.flows.len() || pass.advance(next).is_err() {
+                    break;
                 }
-                if k0 >= lock_at {
-                    run.accts[o.acct].locked = true;
+            }
+            return Checkpoints {
+                prep: Some(self),
+                flows: pass.flows,
+                purchases: pass.purchases,
+                snaps,
+            };
+        }
+        Checkpoints {
+            prep: None,
+            flows: Vec::new(),
+            purchases: Vec::new(),
+            snaps,
+        }
+    }
+
+    /// Runs a projection of `req`, the same as `project`, from the latest of
+    /// the checkpoints before its inputs first differ from the base's (its
+    /// flows, purchases, conversions or plans). Monte Carlo paths differ
+    /// from their base only from the promotion on.
+    pub fn project_from(
+        &self,
+        cps: &Checkpoints<'_>,
+        req: &Request<'_>,
+    ) -> Result<Projection, ProjectionError> {
+        let base = cps.snaps.first().map(|(run, _)| run.req);
+        let Some(base) = base.filter(|_| {
+            cps.prep.is_some_and(|p| std::ptr::eq(p, self)) && self.fits(req) && req.summary_only
+        }) else {
+            return self.project(req);
+        };
+        let mut pass = self.start(req)?;
+        let same_terms = base.scenario.plans == req.scenario.plans
+            && base.scenario.conversions == req.scenario.conversions;
+        let flows = pass
+            .flows
+            .iter()
+            .zip(&cps.flows)
+            .position(|(a, b)| a != b)
+            .unwrap_or(pass.flows.len());
+        let purchases = (0..)
+            .find_map(|i| match (pass.purchases.get(i), cps.purchases.get(i)) {
+                (Some(a), Some(b)) if a == b => None,
+                (a, b) => Some(
+                    a.map_or(usize::MAX, |p| p.day)
+                        .min(b.map_or(usize::MAX, |p| p.day)),
+                ),
+            })
+            .unwrap_or(usize::MAX);
+        let same_until = if same_terms { flows.min(purchases) } else { 0 };
+        if let Some((run, at)) = cps.snaps.iter().rev().find(|(_, at)| at.day <= same_until) {
+            let req = pass.run.req;
+            pass.run = run.clone();
+            pass.run.req = req;
+            pass.at = *at;
+        }
+        pass.advance(req.horizon as usize)?;
+        Ok(pass.finish())
+    }
+
+    /// A run of the request at `as_of`, its days not yet begun.
+    fn start<'r>(&'r self, req: &'r Request<'r>) -> Result<Pass<'r>, ProjectionError> {
+        let book = self.book;
+        let as_of = req.as_of;
+        let as_of_n = day_n(as_of);
+        let end = as_of + chrono::Days::new(u64::from(req.horizon));
+
+        let mut run = Run {
+            req,
+            prep: self,
+            cal: &book.calendar,
+            reserve: self.reserve,
+            accts: self.accts.clone(),
+            obls: self.obls.clone(),
+            next_obl: self.obls.len(),
+            order: Vec::new(),
+            keys: Vec::new(),
+            watch: i64::MIN,
+            sorted: usize::MAX,
+            record: !req.summary_only,
+            overdue_accts: Vec::new(),
+            events: Vec::new(),
+            locks: Vec::new(),
+            penalty_total: Amt::ZERO,
+            fee_total: Amt::ZERO,
+            interest_total: Amt::ZERO,
+            overdue_count: 0,
+            max_dpd: 0,
+            amber: false,
+            red: false,
+            critical: false,
+        };
+
+        // Conversions of book bills apply at as_of.
+        for c in &req.scenario.conversions {
+            let ai = run.credit_idx(&c.account, "[[convert_to_installments]]")?;
+            if let Some(oi) = run
+                .obls
+                .iter()
+                .position(|o| o.acct == ai && o.inst.is_none() && o.due == c.bill_due && !o.closed)
+            {
+                let k0 = run.obls[oi].k(as_of_n);
+                let a = &run.accts[ai];
+                let unpaid_min = run.obls[oi].unpaid_min();
+                let overdue_at_as_of =
+                    k0 > i64::from(a.policy.grace_days) && unpaid_min > a.tolerance;
+                let met_and_due = k0 >= 0 && unpaid_min <= a.tolerance;
+                if !overdue_at_as_of && !met_and_due {
+                    run.convert(oi, c.periods)?;
                 }
-                run.accts[o.acct].last_overdue_day = Some(as_of);
             }
         }
-    }
-    for a in &mut run.accts {
-        if a.locked {
-            run.critical = true;
-            a.limit = a.limit.mul_round(Decimal::ONE - a.policy.limit_cut_on_lock);
-        }
-        if a.revolving.is_positive() {
-            run.amber = true;
-        }
-    }
-    let owed_at_as_of: Amt = (0..run.accts.len()).map(|ai| run.owed(ai)).sum();
 
-    // Cash flows of the horizon, summed per day (every flow date is in
-    // as_of + 1 ..= end).
-    let (flows, purchases) = build_flows(&run, book, req, end)?;
-    let mut flows_by_day = vec![(Amt::ZERO, Amt::ZERO); req.horizon as usize];
-    let (mut positive, mut negative) = (Amt::ZERO, Amt::ZERO);
-    for f in &flows {
-        let amount = f.amount;
-        let slot = usize::try_from(day_n(f.date) - as_of_n - 1)
-            .ok()
-            .and_then(|i| flows_by_day.get_mut(i));
-        if let Some(slot) = slot {
-            if amount.is_positive() {
-                slot.0 += amount;
-                positive += amount;
+        // State of obligations already due at as_of.
+        for oi in 0..run.obls.len() {
+            let o = &run.obls[oi];
+            let k0 = o.k(as_of_n);
+            if k0 < 0 || o.closed {
+                continue;
+            }
+            let a = &run.accts[o.acct];
+            let grace1 = i64::from(a.policy.grace_days) + 1;
+            let (bureau_at, lock_at) = (a.bureau_at, a.lock_at);
+            if o.unpaid_min() <= a.tolerance {
+                run.close_with_rest(oi, true);
             } else {
-                slot.1 += amount;
-                negative += amount;
+                run.max_dpd = run.max_dpd.max(k0);
+                run.amber = true;
+                if k0 >= grace1 {
+                    let o = &mut run.obls[oi];
+                    o.overdue = true;
+                    run.overdue_count += 1;
+                    run.red = true;
+                    if k0 >= bureau_at {
+                        o.reported = true;
+                    }
+                    if k0 >= lock_at {
+                        run.accts[o.acct].locked = true;
+                    }
+                    run.accts[o.acct].last_overdue_day = Some(as_of);
+                }
             }
         }
-    }
-    let bounds = Bounds {
-        positive_flows: positive.into(),
-        negative_flows: negative.into(),
-        owed_at_as_of: owed_at_as_of.into(),
-        credit_purchases: purchases
-            .values()
-            .flatten()
-            .map(|p| p.amount)
-            .sum::<Amt>()
-            .into(),
-    };
+        for a in &mut run.accts {
+            if a.locked {
+                run.critical = true;
+                a.limit = a.limit.mul_round(Decimal::ONE - a.policy.limit_cut_on_lock);
+            }
+            if a.revolving.is_positive() {
+                run.amber = true;
+            }
+        }
+        let owed_at_as_of: Amt = (0..run.accts.len()).map(|ai| run.owed(ai)).sum();
 
-    // The loop.
-    let mut cash = Amt::try_from(start_cash)?;
-    let mut prev_cash = cash;
-    let mut low: Option<(Amt, NaiveDate)> = None;
-    let mut first_shortfall = None;
-    let mut days = Vec::with_capacity(if run.record { flows_by_day.len() } else { 0 });
-    let mut d = as_of;
-    for &(inflow, neg) in &flows_by_day {
-        d = d.succ_opt().unwrap_or(d);
-        let dn = day_n(d);
-        run.negotiated_plans(d);
-        run.step0(d, dn);
-        let mut outflow = -neg;
-        cash += inflow + neg;
-        if let Some(list) = purchases.get(&d) {
-            for p in list {
+        // Cash flows of the horizon, summed per day (every flow date is in
+        // as_of + 1 ..= end), and the purchases in date order.
+        let (flows_by_day, positive, negative, purchases) = self.flows(&run.accts, req, end)?;
+        let bounds = Bounds {
+            positive_flows: positive.into(),
+            negative_flows: negative.into(),
+            owed_at_as_of: owed_at_as_of.into(),
+            credit_purchases: purchases.iter().map(|p| p.amount).sum::<Amt>().into(),
+        };
+
+        let cash = Amt::try_from(self.start_cash)?;
+        Ok(Pass {
+            days: Vec::with_capacity(if run.record { flows_by_day.len() } else { 0 }),
+            run,
+            flows: flows_by_day,
+            purchases,
+            bounds,
+            at: At {
+                day: 0,
+                date: as_of,
+                purchase: 0,
+                cash,
+                prev_cash: cash,
+                low: None,
+                first_shortfall: None,
+            },
+        })
+    }
+
+    /// The run's cash flows summed per day (inflows, outflows), their
+    /// totals (positive, negative), and its credit purchases in date order
+    /// (within a day: the book's, then each promotion's prestock and ads).
+    #[allow(clippy::type_complexity)]
+    fn flows(
+        &self,
+        accts: &[Acct],
+        req: &Request<'_>,
+        end: NaiveDate,
+    ) -> Result<(Vec<(Amt, Amt)>, Amt, Amt, Vec<PlannedPurchase<'a>>), ProjectionError> {
+        let book = self.book;
+        let as_of = req.as_of;
+        let in_horizon = |d: NaiveDate| d > as_of && d <= end;
+        let day_of = |d: NaiveDate| (d - as_of).num_days().unsigned_abs() as usize - 1;
+        let book_flows = self.book_flows.as_ref().map_err(Clone::clone)?;
+        let sc = req.scenario;
+        let mut raw: Vec<Flow> = Vec::new();
+        for o in &sc.one_offs {
+            cash_account(book, &o.account, || format!("one-off \"{}\"", o.label))?;
+            raw.push(Flow {
+                date: o.date,
+                amount: Amt::try_from(o.amount)?,
+                kind: FlowKind::OneOff,
+            });
+        }
+        let mut purchases = self.book_purchases.as_ref().map_err(Clone::clone)?.clone();
+        let mut fixed: Vec<Flow> = Vec::new();
+        let mut prestock_seen = false;
+        for pr in &sc.promotions {
+            let baseline = match pr.baseline_daily_sales {
+                Some(b) => b,
+                None => self
+                    .baseline
+                    .get_or_init(|| derived_baseline(book, as_of))
+                    .ok_or_else(|| {
+                        ProjectionError::Scenario(
+                            "the promotion has no baseline_daily_sales and the book has no sales \
+                             history in the last 90 days (cash rows with category \"sales\"); \
+                             set baseline_daily_sales in the scenario"
+                                .into(),
+                        )
+                    })?,
+            };
+            let net = (Decimal::ONE - pr.return_rate) * (Decimal::ONE - pr.platform_fee_rate);
+            let lag = chrono::Days::new(u64::from(pr.settlement_lag_days));
+            let daily = Amt::try_from(Money::rounded(baseline * pr.uplift * net))?;
+            let mut t = pr.start;
+            while t <= pr.end {
+                raw.push(Flow {
+                    date: t + lag,
+                    amount: daily,
+                    kind: FlowKind::Promo,
+                });
+                t = match t.succ_opt() {
+                    Some(n) => n,
+                    None => break,
+                };
+            }
+            let dip = -Amt::try_from(Money::rounded(baseline * pr.post_promo_dip * net))?;
+            for i in 1..=u64::from(pr.dip_days) {
+                let t = pr.end + chrono::Days::new(i);
+                if !dip.is_zero() {
+                    raw.push(Flow {
+                        date: t + lag,
+                        amount: dip,
+                        kind: FlowKind::Promo,
+                    });
+                }
+            }
+            if let Some(ps) = &pr.prestock {
+                let amount = match (req.prestock_override, prestock_seen) {
+                    (Some(x), false) => x,
+                    _ => ps.amount,
+                };
+                prestock_seen = true;
+                if in_horizon(ps.date) && !amount.is_zero() {
+                    match &ps.funding {
+                        Funding::Cash => fixed.push(Flow {
+                            date: ps.date,
+                            amount: -Amt::try_from(amount)?,
+                            kind: FlowKind::Fixed,
+                        }),
+                        Funding::Credit(name) => {
+                            let acct = credit_idx(accts, name, FUNDING)?;
+                            purchases.push(PlannedPurchase {
+                                day: day_of(ps.date),
+                                acct,
+                                amount: Amt::try_from(amount)?,
+                                label: "prestock",
+                            });
+                        }
+                    }
+                }
+            }
+            if pr.ad_spend_daily.is_positive() {
+                let mut t = pr.start;
+                while t <= pr.end {
+                    if in_horizon(t) {
+                        match &pr.ad_funding {
+                            Funding::Cash => fixed.push(Flow {
+                                date: t,
+                                amount: -Amt::try_from(pr.ad_spend_daily)?,
+                                kind: FlowKind::Fixed,
+                            }),
+                            Funding::Credit(name) => {
+                                let acct = credit_idx(accts, name, FUNDING)?;
+                                purchases.push(PlannedPurchase {
+                                    day: day_of(t),
+                                    acct,
+                                    amount: Amt::try_from(pr.ad_spend_daily)?,
+                                    label: "ad spend",
+                                });
+                            }
+                        }
+                    }
+                    t = match t.succ_opt() {
+                        Some(n) => n,
+                        None => break,
+                    };
+                }
+            }
+        }
+        for b in &sc.bridges {
+            fixed.push(Flow {
+                date: b.date,
+                amount: Amt::try_from(b.amount)?,
+                kind: FlowKind::Fixed,
+            });
+            fixed.push(Flow {
+                date: b.repay_date,
+                amount: -Amt::try_from(b.amount + b.interest())?,
+                kind: FlowKind::Fixed,
+            });
+        }
+        if !req.extra_inflow.is_zero() {
+            fixed.push(Flow {
+                date: as_of.succ_opt().unwrap_or(as_of),
+                amount: Amt::try_from(req.extra_inflow)?,
+                kind: FlowKind::Fixed,
+            });
+        }
+
+        // The book's flows, summed once for the scales and delays every run
+        // of a bisection or a Monte Carlo shares; then the run's own.
+        let fresh;
+        let shared = self
+            .book_days
+            .get_or_init(|| BookDays::new(book_flows, sc, as_of, end, self.horizon));
+        let book_days = if shared.fits(sc) {
+            shared
+        } else {
+            fresh = BookDays::new(book_flows, sc, as_of, end, self.horizon);
+            &fresh
+        };
+        let mut days = book_days.days.clone();
+        let (mut positive, mut negative) = (book_days.positive, book_days.negative);
+        let mut add = |day: usize, amount: Amt| {
+            if let Some(slot) = days.get_mut(day) {
+                if amount.is_positive() {
+                    slot.0 += amount;
+                    positive += amount;
+                } else {
+                    slot.1 += amount;
+                    negative += amount;
+                }
+            }
+        };
+        for f in &raw {
+            if let Some((day, amount)) = place(f, sc, as_of, end) {
+                add(day, amount);
+            }
+        }
+        for f in fixed {
+            if in_horizon(f.date) {
+                add(day_of(f.date), f.amount);
+            }
+        }
+        // Stable: within a day, purchases keep the order they were added in.
+        purchases.sort_by_key(|p| p.day);
+        Ok((days, positive, negative, purchases))
+    }
+}
+
+/// Days between checkpoints.
+const CHECKPOINT_EVERY: usize = 4;
+
+/// A base run's state every few days (see `Prepared::checkpoints`).
+pub struct Checkpoints<'a> {
+    prep: Option<&'a Prepared<'a>>,
+    /// The base's inputs: flows per day and purchases.
+    flows: Vec<(Amt, Amt)>,
+    purchases: Vec<PlannedPurchase<'a>>,
+    /// The state after each checkpoint's days, in day order.
+    snaps: Vec<(Run<'a>, At)>,
+}
+
+/// A run under way: its state after `at.day` days, and its inputs.
+#[derive(Clone)]
+struct Pass<'a> {
+    run: Run<'a>,
+    /// The day series so far (kept only when events are).
+    days: Vec<Day>,
+    /// Cash flows per day: (inflows, outflows).
+    flows: Vec<(Amt, Amt)>,
+    /// Credit purchases in date order.
+    purchases: Vec<PlannedPurchase<'a>>,
+    bounds: Bounds,
+    at: At,
+}
+
+/// Where a pass is: the days done and what the loop carries between days.
+#[derive(Clone, Copy)]
+struct At {
+    /// Days done (the next day's index).
+    day: usize,
+    /// The last day done (`as_of` before the first).
+    date: NaiveDate,
+    /// Purchases done.
+    purchase: usize,
+    cash: Amt,
+    prev_cash: Amt,
+    /// The lowest closing cash so far and its day.
+    low: Option<(Amt, NaiveDate)>,
+    first_shortfall: Option<NaiveDate>,
+}
+
+impl Pass<'_> {
+    /// Runs the days up to day index `until` (exclusive; at most the
+    /// horizon).
+    fn advance(&mut self, until: usize) -> Result<(), ProjectionError> {
+        let run = &mut self.run;
+        let at = &mut self.at;
+        while at.day < until.min(self.flows.len()) {
+            let i = at.day;
+            let (inflow, neg) = self.flows[i];
+            let d = at.date.succ_opt().unwrap_or(at.date);
+            let dn = day_n(d);
+            run.negotiated_plans(d);
+            run.step0(d, dn);
+            let mut outflow = -neg;
+            let mut cash = at.cash + inflow + neg;
+            while let Some(p) = self.purchases.get(at.purchase).filter(|p| p.day == i) {
                 let paid = run.purchase(d, p);
                 cash -= paid;
                 outflow += paid;
+                at.purchase += 1;
+            }
+            run.statements(d, i)?;
+            let paid = run.payments(d, dn, cash);
+            cash -= paid;
+            outflow += paid;
+            run.end_of_day(d, dn, cash, at.prev_cash);
+            if cash.is_negative() {
+                run.red = true;
+                at.first_shortfall.get_or_insert(d);
+            }
+            if cash < run.reserve {
+                run.amber = true;
+            }
+            if at.low.is_none_or(|(m, _)| cash < m) {
+                at.low = Some((cash, d));
+            }
+            if run.record {
+                self.days.push(run.day(d, cash, inflow, outflow));
+            }
+            at.prev_cash = cash;
+            at.cash = cash;
+            at.date = d;
+            at.day += 1;
+            run.drop_closed();
+        }
+        Ok(())
+    }
+
+    /// The projection of a pass whose days are done.
+    fn finish(self) -> Projection {
+        let req = self.run.req;
+        let prep = self.run.prep;
+        let summary = self
+            .run
+            .summary(self.at.low, self.at.first_shortfall, req.as_of);
+        Projection {
+            as_of: req.as_of,
+            horizon: req.horizon,
+            start_cash: prep.start_cash,
+            days: self.days,
+            events: self.run.events,
+            summary,
+            warnings: prep.warnings.clone(),
+            bounds: self.bounds,
+        }
+    }
+}
+
+/// What a promotion's credit funding is called in an error.
+const FUNDING: &str = "a promotion's funding (use \"cash\" to pay from cash)";
+
+impl BookDays {
+    fn new(flows: &[Flow], sc: &Scenario, as_of: NaiveDate, end: NaiveDate, horizon: u32) -> Self {
+        let mut days = vec![(Amt::ZERO, Amt::ZERO); horizon as usize];
+        let (mut positive, mut negative) = (Amt::ZERO, Amt::ZERO);
+        for f in flows {
+            if let Some((day, amount)) = place(f, sc, as_of, end)
+                && let Some(slot) = days.get_mut(day)
+            {
+                if amount.is_positive() {
+                    slot.0 += amount;
+                    positive += amount;
+                } else {
+                    slot.1 += amount;
+                    negative += amount;
+                }
             }
         }
-        run.statements(d)?;
-        let paid = run.payments(d, dn, cash);
-        cash -= paid;
-        outflow += paid;
-        run.end_of_day(d, dn, cash, prev_cash);
-        if cash.is_negative() {
-            run.red = true;
-            first_shortfall.get_or_insert(d);
-        }
-        if cash < run.reserve {
-            run.amber = true;
-        }
-        if low.is_none_or(|(m, _)| cash < m) {
-            low = Some((cash, d));
-        }
-        if run.record {
-            days.push(run.day(d, cash, inflow, outflow));
-        }
-        prev_cash = cash;
-        // Closed obligations have said all they will: drop them, so that a
-        // long horizon does not rescan its whole past every day.
-        let open = run.obls.len();
-        run.obls.retain(|o| !o.closed);
-        if run.obls.len() != open {
-            run.sorted = usize::MAX;
+        BookDays {
+            scales: sc.scales.clone(),
+            delays: sc.delays.clone(),
+            days,
+            positive,
+            negative,
         }
     }
 
-    let summary = run.summary(low, first_shortfall, as_of);
-    Ok(Projection {
-        as_of,
-        horizon: req.horizon,
-        start_cash,
-        days,
-        events: run.events,
-        summary,
-        warnings,
-        bounds,
+    /// Were these days summed under the scenario's scales and delays?
+    fn fits(&self, sc: &Scenario) -> bool {
+        self.scales == sc.scales && self.delays == sc.delays
+    }
+}
+
+/// Where a flow lands: scaled and delayed by its undelayed date, as a day
+/// index of the horizon and an amount; `None` for a flow on or before
+/// `as_of` (never moved into the horizon), past the end, or of zero.
+fn place(f: &Flow, sc: &Scenario, as_of: NaiveDate, end: NaiveDate) -> Option<(usize, Amt)> {
+    if f.date <= as_of {
+        return None;
+    }
+    let mut factor = Decimal::ONE;
+    let mut scaled = false;
+    for s in &sc.scales {
+        if f.date >= s.from && f.date <= s.to {
+            scaled = true;
+            factor *= if f.kind == FlowKind::Promo || f.amount.is_positive() {
+                s.inflow_factor
+            } else {
+                s.outflow_factor
+            };
+        }
+    }
+    let amount = if scaled {
+        f.amount.mul_round(factor)
+    } else {
+        f.amount
+    };
+    let delayable = f.kind == FlowKind::Promo || f.amount.is_positive();
+    let mut date = f.date;
+    if delayable {
+        let shift: u64 = sc
+            .delays
+            .iter()
+            .filter(|dl| f.date >= dl.from && f.date <= dl.to)
+            .map(|dl| u64::from(dl.days))
+            .sum();
+        date = f.date + chrono::Days::new(shift);
+    }
+    (date <= end && !amount.is_zero()).then(|| {
+        (
+            (date - as_of).num_days().unsigned_abs() as usize - 1,
+            amount,
+        )
     })
+}
+
+/// Checks that a cash flow names a cash account; `what` names the flow.
+fn cash_account(
+    book: &Book,
+    name: &str,
+    what: impl FnOnce() -> String,
+) -> Result<(), ProjectionError> {
+    match book.account(name) {
+        Some(a) if a.kind.is_cash() => Ok(()),
+        Some(_) => Err(ProjectionError::Account(format!(
+            "{} names \"{name}\", a credit account; cash flows must name a bank or wallet account",
+            what()
+        ))),
+        None => Err(ProjectionError::Account(format!(
+            "{} names \"{name}\", which is not in the book; add the account or fix the name",
+            what()
+        ))),
+    }
+}
+
+/// The book's recurring and scheduled flows in `as_of + 1 ..= end`
+/// (scheduled ones before it too: `place` leaves them out).
+fn book_flows(book: &Book, as_of: NaiveDate, end: NaiveDate) -> Result<Vec<Flow>, ProjectionError> {
+    let mut raw: Vec<Flow> = Vec::new();
+    for r in &book.recurring {
+        cash_account(book, &r.account, || format!("recurring \"{}\"", r.name))?;
+        let amount = Amt::try_from(r.amount)?;
+        // Occurrences up to the end plus the longest delay are not needed:
+        // delays only push later, so dates past the end never come back.
+        for date in occurrences(
+            &r.every,
+            r.start,
+            r.end,
+            as_of.succ_opt().unwrap_or(as_of),
+            end,
+        ) {
+            raw.push(Flow {
+                date,
+                amount,
+                kind: FlowKind::Book,
+            });
+        }
+    }
+    for s in &book.scheduled {
+        cash_account(book, &s.account, || format!("scheduled \"{}\"", s.label))?;
+        raw.push(Flow {
+            date: s.date,
+            amount: Amt::try_from(s.amount)?,
+            kind: FlowKind::Book,
+        });
+    }
+    Ok(raw)
+}
+
+/// The book's credit purchases in `as_of + 1 ..= end`, in book order.
+fn book_purchases<'a>(
+    book: &'a Book,
+    accts: &[Acct],
+    as_of: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<PlannedPurchase<'a>>, ProjectionError> {
+    let mut out = Vec::new();
+    for p in &book.purchases {
+        if p.date > as_of && p.date <= end {
+            out.push(PlannedPurchase {
+                day: (p.date - as_of).num_days().unsigned_abs() as usize - 1,
+                acct: credit_idx(accts, &p.account, "a [[purchase]]")?,
+                amount: Amt::try_from(p.amount)?,
+                label: if p.label.is_empty() {
+                    "purchase"
+                } else {
+                    &p.label
+                },
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Balance of a cash account at the end of `as_of` (RULES.md §2), with a
@@ -968,247 +1588,6 @@ pub fn occurrences(
     out
 }
 
-type Purchases = BTreeMap<NaiveDate, Vec<PlannedPurchase>>;
-
-fn build_flows(
-    run: &Run<'_>,
-    book: &Book,
-    req: &Request<'_>,
-    end: NaiveDate,
-) -> Result<(Vec<Flow>, Purchases), ProjectionError> {
-    let as_of = req.as_of;
-    let in_horizon = |d: NaiveDate| d > as_of && d <= end;
-    let cash_account = |name: &str, what: &str| -> Result<(), ProjectionError> {
-        match book.account(name) {
-            Some(a) if a.kind.is_cash() => Ok(()),
-            Some(_) => Err(ProjectionError::Account(format!(
-                "{what} names \"{name}\", a credit account; cash flows must name a bank or wallet account"
-            ))),
-            None => Err(ProjectionError::Account(format!(
-                "{what} names \"{name}\", which is not in the book; add the account or fix the name"
-            ))),
-        }
-    };
-    let mut raw: Vec<Flow> = Vec::new();
-    for r in &book.recurring {
-        cash_account(&r.account, &format!("recurring \"{}\"", r.name))?;
-        let amount = Amt::try_from(r.amount)?;
-        // Occurrences up to the end plus the longest delay are not needed:
-        // delays only push later, so dates past the end never come back.
-        for date in occurrences(
-            &r.every,
-            r.start,
-            r.end,
-            as_of.succ_opt().unwrap_or(as_of),
-            end,
-        ) {
-            raw.push(Flow {
-                date,
-                amount,
-                kind: FlowKind::Book,
-            });
-        }
-    }
-    for s in &book.scheduled {
-        cash_account(&s.account, &format!("scheduled \"{}\"", s.label))?;
-        raw.push(Flow {
-            date: s.date,
-            amount: Amt::try_from(s.amount)?,
-            kind: FlowKind::Book,
-        });
-    }
-    let sc = req.scenario;
-    for o in &sc.one_offs {
-        cash_account(&o.account, &format!("one-off \"{}\"", o.label))?;
-        raw.push(Flow {
-            date: o.date,
-            amount: Amt::try_from(o.amount)?,
-            kind: FlowKind::OneOff,
-        });
-    }
-    let mut purchases: Purchases = BTreeMap::new();
-    for p in &book.purchases {
-        if in_horizon(p.date) {
-            let acct = run.credit_idx(&p.account, "a [[purchase]]")?;
-            purchases.entry(p.date).or_default().push(PlannedPurchase {
-                acct,
-                amount: Amt::try_from(p.amount)?,
-                label: if p.label.is_empty() {
-                    "purchase".into()
-                } else {
-                    p.label.clone()
-                },
-            });
-        }
-    }
-    let mut fixed: Vec<Flow> = Vec::new();
-    let mut prestock_seen = false;
-    for pr in &sc.promotions {
-        let baseline = match pr.baseline_daily_sales {
-            Some(b) => b,
-            None => derived_baseline(book, as_of).ok_or_else(|| {
-                ProjectionError::Scenario(
-                    "the promotion has no baseline_daily_sales and the book has no sales \
-                     history in the last 90 days (cash rows with category \"sales\"); \
-                     set baseline_daily_sales in the scenario"
-                        .into(),
-                )
-            })?,
-        };
-        let net = (Decimal::ONE - pr.return_rate) * (Decimal::ONE - pr.platform_fee_rate);
-        let lag = chrono::Days::new(u64::from(pr.settlement_lag_days));
-        let daily = Amt::try_from(Money::rounded(baseline * pr.uplift * net))?;
-        let mut t = pr.start;
-        while t <= pr.end {
-            raw.push(Flow {
-                date: t + lag,
-                amount: daily,
-                kind: FlowKind::Promo,
-            });
-            t = match t.succ_opt() {
-                Some(n) => n,
-                None => break,
-            };
-        }
-        let dip = -Amt::try_from(Money::rounded(baseline * pr.post_promo_dip * net))?;
-        for i in 1..=u64::from(pr.dip_days) {
-            let t = pr.end + chrono::Days::new(i);
-            if !dip.is_zero() {
-                raw.push(Flow {
-                    date: t + lag,
-                    amount: dip,
-                    kind: FlowKind::Promo,
-                });
-            }
-        }
-        if let Some(ps) = &pr.prestock {
-            let amount = match (req.prestock_override, prestock_seen) {
-                (Some(x), false) => x,
-                _ => ps.amount,
-            };
-            prestock_seen = true;
-            if in_horizon(ps.date) && !amount.is_zero() {
-                match &ps.funding {
-                    Funding::Cash => fixed.push(Flow {
-                        date: ps.date,
-                        amount: -Amt::try_from(amount)?,
-                        kind: FlowKind::Fixed,
-                    }),
-                    Funding::Credit(name) => {
-                        let acct = run.credit_idx(
-                            name,
-                            "a promotion's funding (use \"cash\" to pay from cash)",
-                        )?;
-                        purchases.entry(ps.date).or_default().push(PlannedPurchase {
-                            acct,
-                            amount: Amt::try_from(amount)?,
-                            label: "prestock".into(),
-                        });
-                    }
-                }
-            }
-        }
-        if pr.ad_spend_daily.is_positive() {
-            let mut t = pr.start;
-            while t <= pr.end {
-                if in_horizon(t) {
-                    match &pr.ad_funding {
-                        Funding::Cash => fixed.push(Flow {
-                            date: t,
-                            amount: -Amt::try_from(pr.ad_spend_daily)?,
-                            kind: FlowKind::Fixed,
-                        }),
-                        Funding::Credit(name) => {
-                            let acct = run.credit_idx(
-                                name,
-                                "a promotion's funding (use \"cash\" to pay from cash)",
-                            )?;
-                            purchases.entry(t).or_default().push(PlannedPurchase {
-                                acct,
-                                amount: Amt::try_from(pr.ad_spend_daily)?,
-                                label: "ad spend".into(),
-                            });
-                        }
-                    }
-                }
-                t = match t.succ_opt() {
-                    Some(n) => n,
-                    None => break,
-                };
-            }
-        }
-    }
-    for b in &sc.bridges {
-        fixed.push(Flow {
-            date: b.date,
-            amount: Amt::try_from(b.amount)?,
-            kind: FlowKind::Fixed,
-        });
-        fixed.push(Flow {
-            date: b.repay_date,
-            amount: -Amt::try_from(b.amount + b.interest())?,
-            kind: FlowKind::Fixed,
-        });
-    }
-    if !req.extra_inflow.is_zero() {
-        fixed.push(Flow {
-            date: as_of.succ_opt().unwrap_or(as_of),
-            amount: Amt::try_from(req.extra_inflow)?,
-            kind: FlowKind::Fixed,
-        });
-    }
-
-    // Scale and delay by undelayed date; never move flows from on or before
-    // as_of into the horizon.
-    let mut flows = Vec::with_capacity(raw.len() + fixed.len());
-    for f in raw {
-        if f.date <= as_of {
-            continue;
-        }
-        let mut factor = Decimal::ONE;
-        let mut scaled = false;
-        for s in &sc.scales {
-            if f.date >= s.from && f.date <= s.to {
-                scaled = true;
-                factor *= if f.kind == FlowKind::Promo || f.amount.is_positive() {
-                    s.inflow_factor
-                } else {
-                    s.outflow_factor
-                };
-            }
-        }
-        let amount = if scaled {
-            f.amount.mul_round(factor)
-        } else {
-            f.amount
-        };
-        let delayable = f.kind == FlowKind::Promo || f.amount.is_positive();
-        let mut date = f.date;
-        if delayable {
-            let shift: u64 = sc
-                .delays
-                .iter()
-                .filter(|dl| f.date >= dl.from && f.date <= dl.to)
-                .map(|dl| u64::from(dl.days))
-                .sum();
-            date = f.date + chrono::Days::new(shift);
-        }
-        if date <= end && !amount.is_zero() {
-            flows.push(Flow {
-                date,
-                amount,
-                kind: f.kind,
-            });
-        }
-    }
-    for f in fixed {
-        if in_horizon(f.date) {
-            flows.push(f);
-        }
-    }
-    Ok((flows, purchases))
-}
-
 /// round(Σ positive cash rows categorised `sales` in [as_of − 89, as_of] ÷ 90).
 pub fn derived_baseline(book: &Book, as_of: NaiveDate) -> Option<Money> {
     let from = as_of - chrono::Days::new(89);
@@ -1237,15 +1616,7 @@ pub fn derived_baseline(book: &Book, as_of: NaiveDate) -> Option<Money> {
 
 impl Run<'_> {
     fn credit_idx(&self, name: &str, what: &str) -> Result<usize, ProjectionError> {
-        self.accts
-            .iter()
-            .position(|a| &*a.name == name)
-            .ok_or_else(|| {
-                ProjectionError::Account(format!(
-                    "{what} names \"{name}\", which is not a credit account in the book; \
-                 add it with kind = \"credit\" or fix the name"
-                ))
-            })
+        credit_idx(&self.accts, name, what)
     }
 
     /// Records an event. `detail` is given the account's name and the
@@ -1343,13 +1714,83 @@ impl Run<'_> {
     fn sort_order(&mut self) {
         let obls = &self.obls;
         self.sorted = obls.len();
+        self.keys.clear();
+        self.keys.extend(
+            obls.iter()
+                .enumerate()
+                .filter(|(_, o)| !o.closed)
+                .map(|(i, o)| (o.key(), i)),
+        );
+        // Keys are unique (the creation order breaks every tie).
+        self.keys.sort_unstable();
         self.order.clear();
-        self.order
-            .extend((0..obls.len()).filter(|&i| !obls[i].closed));
-        self.order.sort_unstable_by_key(|&i| {
-            let o = &obls[i];
-            (!o.overdue, o.due_n, o.acct, o.inst.is_none(), o.id)
-        });
+        self.order.extend(self.keys.iter().map(|&(_, i)| i));
+    }
+
+    /// Puts the obligations that turned overdue today where the payment
+    /// order now has them. Only their keys changed, all alike, so they are
+    /// still in order among themselves, as the rest are: a merge of the two.
+    fn merge_turned(&mut self) {
+        let obls = &self.obls;
+        self.keys.clear();
+        self.keys.extend(
+            self.order
+                .iter()
+                .filter(|&&i| obls[i].turned)
+                .map(|&i| (obls[i].key(), i)),
+        );
+        self.order.retain(|&i| !obls[i].turned);
+        let rest = std::mem::take(&mut self.order);
+        let mut merged = Vec::with_capacity(rest.len() + self.keys.len());
+        let mut turned = self.keys.iter().peekable();
+        for i in rest {
+            let key = obls[i].key();
+            while let Some(&&(k, t)) = turned.peek() {
+                if k >= key {
+                    break;
+                }
+                merged.push(t);
+                turned.next();
+            }
+            merged.push(i);
+        }
+        merged.extend(turned.map(|&(_, t)| t));
+        self.order = merged;
+    }
+
+    /// Drops the closed obligations (they have said all they will, and a
+    /// long horizon must not rescan its whole past every day), keeping the
+    /// payment order of the rest.
+    fn drop_closed(&mut self) {
+        if self.obls.iter().all(|o| !o.closed) {
+            return;
+        }
+        let in_order = self.sorted == self.obls.len();
+        self.keys.clear();
+        let mut kept = 0;
+        // Old index to new, `usize::MAX` for a dropped one.
+        let moved: Vec<usize> = self
+            .obls
+            .iter()
+            .map(|o| {
+                if o.closed {
+                    usize::MAX
+                } else {
+                    kept += 1;
+                    kept - 1
+                }
+            })
+            .collect();
+        self.obls.retain(|o| !o.closed);
+        if in_order {
+            self.order.retain_mut(|i| {
+                *i = moved[*i];
+                *i != usize::MAX
+            });
+            self.sorted = self.obls.len();
+        } else {
+            self.sorted = usize::MAX;
+        }
     }
 
     /// Closes an obligation whose minimum is met: waive pending penalty,
@@ -1485,51 +1926,58 @@ impl Run<'_> {
             a.unbilled += a.today;
             a.today = Amt::ZERO;
         }
+        // One pass over the obligations: the accrual (0a), which turn
+        // overdue today (0b, acted on below in payment order), and the days
+        // past due after step 0 (nothing between here and the end of step 0
+        // changes what they depend on).
+        let mut turned = false;
         for o in self.obls.iter_mut().filter(|o| !o.closed) {
             let a = &self.accts[o.acct];
             let k = o.k(dn);
-            if o.overdue || (k >= 1 && o.unpaid_min() > a.tolerance) {
-                let p = o
-                    .unpaid_principal()
-                    .mul_round(a.policy.overdue_rates.rate_for(k));
-                if o.overdue {
-                    o.penalty += p;
-                    self.penalty_total += p;
-                } else {
-                    o.pending += p;
+            if o.overdue {
+                let p = o.penalty_for(&a.policy.overdue_rates, k);
+                o.penalty += p;
+                self.penalty_total += p;
+            } else if k >= 1 && o.unpaid_min() > a.tolerance {
+                let p = o.penalty_for(&a.policy.overdue_rates, k);
+                o.pending += p;
+                if k > i64::from(a.policy.grace_days) {
+                    o.turned = true;
+                    o.overdue = true;
+                    turned = true;
                 }
             }
-        }
-        // 0b–0d per obligation in payment order.
-        let mut turned = false;
-        for o in self.obls.iter_mut() {
-            let a = &self.accts[o.acct];
-            if !o.closed
-                && !o.overdue
-                && o.k(dn) > i64::from(a.policy.grace_days)
-                && o.unpaid_min() > a.tolerance
-            {
-                o.turned = true;
-                o.overdue = true;
-                turned = true;
+            if k >= 0 && (o.overdue || o.unpaid_min() > a.tolerance) {
+                self.max_dpd = self.max_dpd.max(k);
             }
         }
         // The order changes only when an obligation turns overdue, is added
         // or is dropped; one closed since is skipped where the order is used.
-        if turned || self.sorted != self.obls.len() {
+        if self.sorted != self.obls.len() {
             self.sort_order();
+        } else if turned {
+            self.merge_turned();
         }
-        for j in 0..self.order.len() {
+        // Only an overdue obligation has anything to do here, and the
+        // overdue come first in the order. On a day before `watch` with
+        // none turned, none has.
+        let watch_from = if turned || i64::from(dn) >= self.watch {
+            0
+        } else {
+            self.order.len()
+        };
+        let mut watch = i64::MAX;
+        for j in watch_from..self.order.len() {
             let oi = self.order[j];
+            if !self.obls[oi].overdue {
+                break;
+            }
             let ai = self.obls[oi].acct;
             let k = self.obls[oi].k(dn);
-            let pol = &self.accts[ai].policy;
-            let grace1 = i64::from(pol.grace_days) + 1;
-            let lock_at = grace1.max(i64::from(pol.lock_after_days));
-            let bureau_at = grace1.max(i64::from(pol.bureau_after_days));
-            let late_fee_rate = pol.late_fee_rate;
-            let late_fee_min = self.accts[ai].late_fee_min;
+            let (lock_at, bureau_at) = (self.accts[ai].lock_at, self.accts[ai].bureau_at);
             if self.obls[oi].turned {
+                let late_fee_rate = self.accts[ai].policy.late_fee_rate;
+                let late_fee_min = self.accts[ai].late_fee_min;
                 self.overdue_count += 1;
                 self.red = true;
                 let o = &mut self.obls[oi];
@@ -1603,6 +2051,22 @@ impl Run<'_> {
                     |name, r| format!("{name} {r} reported to the credit bureau"),
                 );
             }
+            // When this one may next lock its account or be reported. (An
+            // account unlocks only with no overdue obligation left, and a
+            // new one turns overdue first.)
+            let o = &self.obls[oi];
+            if !o.closed {
+                let due = i64::from(o.due_n);
+                if !self.accts[ai].locked {
+                    watch = watch.min(due + lock_at);
+                }
+                if !o.reported {
+                    watch = watch.min(due + bureau_at);
+                }
+            }
+        }
+        if watch_from == 0 {
+            self.watch = watch;
         }
         // 0e. Unlock and limit, per account by name.
         for ai in 0..self.accts.len() {
@@ -1647,24 +2111,17 @@ impl Run<'_> {
                 }
             }
         }
-        // Days past due after step 0.
-        for o in self.obls.iter().filter(|o| !o.closed) {
-            let k = o.k(dn);
-            if k >= 0 && (o.overdue || o.unpaid_min() > self.accts[o.acct].tolerance) {
-                self.max_dpd = self.max_dpd.max(k);
-            }
-        }
     }
 
     /// A credit purchase; returns the cash it took.
-    fn purchase(&mut self, d: NaiveDate, p: &PlannedPurchase) -> Amt {
+    fn purchase(&mut self, d: NaiveDate, p: &PlannedPurchase<'_>) -> Amt {
         let ai = p.acct;
         let amount = p.amount;
         if !amount.is_positive() {
             self.accts[ai].today += amount;
             return Amt::ZERO;
         }
-        let label = Ref::Label(&p.label);
+        let label = Ref::Label(p.label);
         if self.accts[ai].locked {
             self.event(
                 d,
@@ -1705,12 +2162,17 @@ impl Run<'_> {
         }
     }
 
-    fn statements(&mut self, d: NaiveDate) -> Result<(), ProjectionError> {
-        for ai in 0..self.accts.len() {
-            let a = &self.accts[ai];
-            if !a.is_statement_day(d) {
+    /// Step 3 on day `d`, day index `i` of the horizon.
+    fn statements(&mut self, d: NaiveDate, i: usize) -> Result<(), ProjectionError> {
+        if !self.prep.any_statement[i] {
+            return Ok(());
+        }
+        let n = self.accts.len();
+        for ai in 0..n {
+            if !self.prep.statement_days[i * n + ai] {
                 continue;
             }
+            let a = &self.accts[ai];
             let purchases = a.unbilled.clamp_zero();
             if !(purchases.is_positive()
                 || a.revolving.is_positive()
@@ -1825,29 +2287,29 @@ impl Run<'_> {
     }
 
     fn end_of_day(&mut self, d: NaiveDate, dn: i32, cash: Amt, prev_cash: Amt) {
+        // Which accounts still have an overdue obligation, as the pass
+        // closes what is settled.
+        let mut overdue = std::mem::take(&mut self.overdue_accts);
+        overdue.clear();
+        overdue.resize(self.accts.len(), false);
         for oi in 0..self.obls.len() {
             let o = &self.obls[oi];
             if o.closed {
                 continue;
             }
-            let tol = self.accts[o.acct].tolerance;
             if o.overdue {
-                if !o.owed().is_positive() {
+                if o.owed().is_positive() {
+                    overdue[o.acct] = true;
+                } else {
                     self.obls[oi].closed = true;
                 }
             } else if o.due_n <= dn {
-                if o.unpaid_min() <= tol {
+                if o.unpaid_min() <= self.accts[o.acct].tolerance {
                     self.close_with_rest(oi, false);
                 } else if o.due_n == dn {
                     self.amber = true;
                 }
             }
-        }
-        let mut overdue = std::mem::take(&mut self.overdue_accts);
-        overdue.clear();
-        overdue.resize(self.accts.len(), false);
-        for o in self.obls.iter().filter(|o| o.overdue && !o.closed) {
-            overdue[o.acct] = true;
         }
         for (ai, &has_overdue) in overdue.iter().enumerate() {
             if has_overdue {

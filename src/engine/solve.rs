@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 
 use crate::engine::money::Money;
-use crate::engine::projection::{Projection, ProjectionError, Request, project};
+use crate::engine::projection::{Prepared, Projection, ProjectionError, Request};
 use crate::engine::scenario::Funding;
 
 fn ceil_yuan(x: Money) -> i64 {
@@ -15,11 +15,17 @@ fn ceil_yuan(x: Money) -> i64 {
     x.decimal().ceil().to_i64().unwrap_or(i64::MAX / 200)
 }
 
-fn safe_with(req: &Request<'_>, f: impl FnOnce(&mut Request<'_>)) -> Result<bool, ProjectionError> {
+/// Is the run safe with `f` applied to the request? Every step of a
+/// bisection runs the same prepared book.
+fn safe_with(
+    prep: &Prepared<'_>,
+    req: &Request<'_>,
+    f: impl FnOnce(&mut Request<'_>),
+) -> Result<bool, ProjectionError> {
     let mut r = req.clone();
     r.summary_only = true;
     f(&mut r);
-    Ok(project(&r)?.summary.risk.is_safe())
+    Ok(prep.project(&r)?.summary.risk.is_safe())
 }
 
 /// The least inflow on `as_of + 1` that makes the run amber or better:
@@ -40,13 +46,14 @@ pub fn required_bridge(
     let hi_cents = ceil_yuan(u).saturating_mul(100);
     let at = |cents: i64| Money::from_cents(cents);
     let base = req.extra_inflow;
-    if !safe_with(req, |r| r.extra_inflow = base + at(hi_cents))? {
+    let prep = Prepared::new(req.book, req.as_of, req.horizon)?;
+    if !safe_with(&prep, req, |r| r.extra_inflow = base + at(hi_cents))? {
         return Ok(None);
     }
     let (mut lo, mut hi) = (0i64, hi_cents);
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if safe_with(req, |r| r.extra_inflow = base + at(mid))? {
+        if safe_with(&prep, req, |r| r.extra_inflow = base + at(mid))? {
             hi = mid;
         } else {
             lo = mid;
@@ -71,7 +78,8 @@ pub fn largest_safe_prestock(
         return Ok(None);
     };
     let yuan = |y: i64| Money::new(Decimal::from(y));
-    if !safe_with(req, |r| r.prestock_override = Some(Money::ZERO))? {
+    let prep = Prepared::new(req.book, req.as_of, req.horizon)?;
+    if !safe_with(&prep, req, |r| r.prestock_override = Some(Money::ZERO))? {
         return Ok(None);
     }
     let limit = match &ps.funding {
@@ -85,13 +93,13 @@ pub fn largest_safe_prestock(
     let u =
         run.start_cash.clamp_zero() + run.bounds.positive_flows + limit + Money::new(Decimal::ONE);
     let hi_yuan = ceil_yuan(u);
-    if safe_with(req, |r| r.prestock_override = Some(yuan(hi_yuan)))? {
+    if safe_with(&prep, req, |r| r.prestock_override = Some(yuan(hi_yuan)))? {
         return Ok(None);
     }
     let (mut lo, mut hi) = (0i64, hi_yuan);
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if safe_with(req, |r| r.prestock_override = Some(yuan(mid)))? {
+        if safe_with(&prep, req, |r| r.prestock_override = Some(yuan(mid)))? {
             lo = mid;
         } else {
             hi = mid;

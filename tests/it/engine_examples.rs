@@ -735,3 +735,82 @@ fn promotion_baseline_comes_from_sales_history() {
         .unwrap_err();
     assert!(err.to_string().contains("baseline_daily_sales"), "{err}");
 }
+
+/// 16. Runs that share a prepared book (the solvers, Monte Carlo), or start
+///     from a base run's checkpoints (Monte Carlo's paths), give exactly
+///     what a run of their own gives, whatever differs from the base and
+///     from when.
+#[test]
+fn shared_and_resumed_runs_agree_with_runs_of_their_own() {
+    use ebb::engine::projection::Prepared;
+    let b = book(&format!("{}{PROMO_BOOK}", bank("3000")));
+    let base_text = r#"
+[[promotion]]
+start = "2026-11-01"
+end = "2026-11-05"
+baseline_daily_sales = 1000
+uplift = 2
+settlement_lag_days = 5
+prestock = { date = "2026-10-25", amount = 50000, funding = "baitiao" }
+"#;
+    let base = scenario(base_text);
+    let as_of = date("2026-10-20");
+    let prep = Prepared::new(&b, as_of, 90).unwrap();
+    let base_req = Request {
+        summary_only: true,
+        ..Request::new(&b, &base, as_of, 90)
+    };
+    let checkpoints = prep.checkpoints(&base_req);
+    let variants = [
+        base_text.to_string(),
+        base_text.replace("uplift = 2", "uplift = 7"),
+        base_text.replace("settlement_lag_days = 5", "settlement_lag_days = 9"),
+        base_text.replace("amount = 50000", "amount = 5000"),
+        format!(
+            "{base_text}[[scale]]\nfrom = \"2026-12-01\"\nto = \"2026-12-09\"\ninflow_factor = 0.5\n"
+        ),
+        format!(
+            "{base_text}[[delay_inflows]]\nfrom = \"2026-11-06\"\nto = \"2026-11-08\"\ndays = 4\n"
+        ),
+        format!(
+            "{base_text}[[negotiated_plan]]\naccount = \"baitiao\"\ndate = \"2026-11-20\"\nperiods = 3\n"
+        ),
+        format!(
+            "{base_text}[[convert_to_installments]]\naccount = \"baitiao\"\nbill_due = \"2026-11-10\"\nperiods = 3\n"
+        ),
+        format!(
+            "{base_text}[[one_off]]\ndate = \"2026-10-22\"\naccount = \"bank\"\namount = 9000\nlabel = \"early\"\n"
+        ),
+    ];
+    let mut resumed_late = 0;
+    for text in &variants {
+        let sc = scenario(text);
+        for (extra, prestock) in [(0, None), (250_000, None), (0, Some(m("80000")))] {
+            let req = Request {
+                extra_inflow: Money::from_cents(extra),
+                prestock_override: prestock,
+                ..Request::new(&b, &sc, as_of, 90)
+            };
+            let own = project(&req).unwrap();
+            assert_eq!(prep.project(&req).unwrap(), own, "{text}");
+            let lean = Request {
+                summary_only: true,
+                ..req.clone()
+            };
+            let own_lean = project(&lean).unwrap();
+            assert_eq!(own_lean.summary, own.summary);
+            assert_eq!(prep.project(&lean).unwrap(), own_lean, "{text}");
+            assert_eq!(
+                prep.project_from(&checkpoints, &lean).unwrap(),
+                own_lean,
+                "{text}"
+            );
+            resumed_late += usize::from(own.summary.risk == Risk::Critical);
+        }
+    }
+    // The variants do differ: some lock, some do not.
+    assert!(
+        resumed_late > 0 && resumed_late < variants.len() * 3,
+        "{resumed_late}"
+    );
+}
