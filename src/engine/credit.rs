@@ -48,23 +48,25 @@ impl OverdueRates {
 
     /// The rate for day `k` past the due date.
     pub fn rate_for(&self, k: i64) -> Decimal {
-        self.tier_for(k).1
+        self.tier_for(k).0
     }
 
-    /// The tier for day `k` past the due date, by position, and its rate:
-    /// the same rate for every `k` of one position (the projection keeps a
-    /// day's penalty until the position or the unpaid principal changes).
-    pub fn tier_for(&self, k: i64) -> (usize, Decimal) {
-        for (i, (upto, rate)) in self.0.iter().enumerate() {
+    /// The rate for day `k` past the due date and the days `lo..=hi` that
+    /// have the same tier (the projection keeps a day's penalty while `k`
+    /// stays in them and the unpaid principal does not change).
+    pub fn tier_for(&self, k: i64) -> (Decimal, i64, i64) {
+        // Days up to the highest bound passed over belong to earlier tiers.
+        let mut lo = i64::MIN;
+        for (upto, rate) in &self.0 {
             match upto {
-                Some(u) if k <= i64::from(*u) => return (i, *rate),
-                Some(_) => continue,
-                None => return (i, *rate),
+                Some(u) if k <= i64::from(*u) => return (*rate, lo, i64::from(*u)),
+                Some(u) => lo = lo.max(i64::from(*u) + 1),
+                None => return (*rate, lo, i64::MAX),
             }
         }
         match self.0.last() {
-            Some(t) => (self.0.len(), t.1),
-            None => (0, Decimal::ZERO),
+            Some(t) => (t.1, lo, i64::MAX),
+            None => (Decimal::ZERO, i64::MIN, i64::MAX),
         }
     }
 }
@@ -540,6 +542,40 @@ mod tests {
         assert_eq!(r.rate_for(1), dec!(0.0005));
         assert_eq!(r.rate_for(30), dec!(0.0005));
         assert_eq!(r.rate_for(31), dec!(0.0008));
+    }
+
+    #[test]
+    fn a_tiers_days_all_have_its_rate() {
+        // The first tier whose bound is not passed, else the last rate.
+        let first_match = |t: &[(Option<u32>, Decimal)], k: i64| {
+            t.iter()
+                .find(|(u, _)| u.is_none_or(|u| k <= i64::from(u)))
+                .or(t.last())
+                .map_or(Decimal::ZERO, |x| x.1)
+        };
+        let tables: [&[(Option<u32>, Decimal)]; 5] = [
+            &[],
+            &[(None, dec!(0.1))],
+            &[(Some(30), dec!(0.1)), (None, dec!(0.2))],
+            &[(Some(10), dec!(0.1)), (Some(20), dec!(0.2))],
+            // Bounds out of order: the 5-day tier is never reached.
+            &[
+                (Some(10), dec!(0.1)),
+                (Some(5), dec!(0.2)),
+                (Some(20), dec!(0.3)),
+            ],
+        ];
+        for t in tables {
+            let rates = OverdueRates(t.to_vec());
+            for k in -3..40 {
+                let (rate, lo, hi) = rates.tier_for(k);
+                assert!(lo <= k && k <= hi, "{t:?} {k}: {lo}..={hi}");
+                assert_eq!(rate, first_match(t, k), "{t:?} {k}");
+                for j in lo.max(-3)..=hi.min(40) {
+                    assert_eq!(first_match(t, j), rate, "{t:?} {k}: day {j}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -374,9 +374,14 @@ struct Obl {
     reported: bool,
     closed: bool,
     service_fee: Amt,
-    /// The last day's penalty (step 0a) and what it was worked from: the
-    /// unpaid principal and the rate tier. It is the same until one changes.
-    accrual: (Amt, usize, Amt),
+    /// The last day's penalty (step 0a) and what it holds for: the unpaid
+    /// principal it was worked from and the days past due of its rate tier.
+    accrual: (Amt, i64, i64, Amt),
+    /// Quiet (see `Run::wake`): overdue, nothing paid, accruing the same
+    /// penalty (`accrual.3`, not negative) every day from day number
+    /// `quiet_from` on without being visited.
+    quiet: bool,
+    quiet_from: i32,
 }
 
 impl Obl {
@@ -410,7 +415,9 @@ impl Obl {
             reported: false,
             closed: false,
             service_fee: Amt::ZERO,
-            accrual: (Amt::ZERO, usize::MAX, Amt::ZERO),
+            accrual: (Amt::ZERO, 1, 0, Amt::ZERO),
+            quiet: false,
+            quiet_from: 0,
         }
     }
     /// The payment order's key (see `Run::sort_order`), packed so that
@@ -426,21 +433,42 @@ impl Obl {
     }
     /// Today's penalty on the unpaid principal `k` days past due.
     fn penalty_for(&mut self, rates: &credit::OverdueRates, k: i64) -> Amt {
-        let (tier, rate) = rates.tier_for(k);
         let unpaid = self.unpaid_principal();
-        if (unpaid, tier) != (self.accrual.0, self.accrual.1) {
-            self.accrual = (unpaid, tier, unpaid.mul_round(rate));
+        let (from, lo, hi, p) = self.accrual;
+        if unpaid == from && lo <= k && k <= hi {
+            return p;
         }
-        self.accrual.2
+        let (rate, lo, hi) = rates.tier_for(k);
+        let p = unpaid.mul_round(rate);
+        self.accrual = (unpaid, lo, hi, p);
+        p
     }
     fn unpaid_principal(&self) -> Amt {
         self.principal - self.principal_paid
     }
-    fn owed(&self) -> Amt {
+    /// Owed once the penalty of every day up to day number `accrued` is
+    /// counted (a quiet obligation's penalty is added up only when woken).
+    fn owed(&self, accrued: i32) -> Amt {
         (self.late_fee - self.late_fee_paid)
             + (self.fee - self.fee_paid)
             + (self.penalty - self.penalty_paid)
             + self.unpaid_principal()
+            + self.quiet_penalty(accrued)
+    }
+    /// The first day number past its penalty's rate tier.
+    fn tier_ends(&self) -> i64 {
+        i64::from(self.due_n)
+            .saturating_add(self.accrual.2)
+            .saturating_add(1)
+    }
+    /// The penalty a quiet obligation has accrued and not yet added.
+    fn quiet_penalty(&self, accrued: i32) -> Amt {
+        if self.quiet {
+            let days = u32::try_from(accrued - self.quiet_from + 1).unwrap_or(0);
+            self.accrual.3.times(days)
+        } else {
+            Amt::ZERO
+        }
     }
     /// Unpaid minimum (RULES.md §4.5): for a bill min due − principal paid
     /// (at least 0), for an installment its unpaid fee + principal.
@@ -604,6 +632,12 @@ struct Run<'a> {
     /// The first day number on which an overdue obligation may lock its
     /// account or be reported (step 0c–0d).
     watch: i64,
+    /// The last day number whose penalties are accrued (step 0a).
+    accrued: i32,
+    /// The quiet obligations' daily penalty, and the first day number on
+    /// which one's rate tier ends.
+    quiet_sum: Amt,
+    wake_at: i64,
     /// How many obligations there were when `order` was sorted, or
     /// `usize::MAX` when it must be sorted again (obligations were dropped).
     sorted: usize,
@@ -933,6 +967,9 @@ impl<'a> Prepared<'a> {
             order: Vec::new(),
             keys: Vec::new(),
             watch: i64::MIN,
+            accrued: as_of_n,
+            quiet_sum: Amt::ZERO,
+            wake_at: i64::MAX,
             sorted: usize::MAX,
             record: !req.summary_only,
             overdue_accts: Vec::new(),
@@ -1685,6 +1722,22 @@ impl Run<'_> {
         }
     }
 
+    /// Wakes a quiet obligation: adds the penalty of the days it was quiet
+    /// (the same each day) and the days past due they reached, so it is
+    /// visited again as any other. An obligation is woken before it is
+    /// paid, closed by a plan, or when its rate tier ends.
+    fn wake(&mut self, oi: usize) {
+        let accrued = self.accrued;
+        let o = &mut self.obls[oi];
+        if !o.quiet {
+            return;
+        }
+        o.penalty += o.quiet_penalty(accrued);
+        o.quiet = false;
+        self.quiet_sum -= o.accrual.3;
+        self.max_dpd = self.max_dpd.max(o.k(accrued));
+    }
+
     fn new_obl(&mut self) -> usize {
         self.next_obl += 1;
         self.next_obl - 1
@@ -1697,15 +1750,9 @@ impl Run<'_> {
             .obls
             .iter()
             .filter(|o| o.acct == ai && !o.closed)
-            .map(Obl::owed)
+            .map(|o| o.owed(self.accrued))
             .sum();
         a.unbilled + a.today + a.revolving + a.interest + a.tol_rest + obl
-    }
-
-    fn has_overdue(&self, ai: usize) -> bool {
-        self.obls
-            .iter()
-            .any(|o| o.acct == ai && o.overdue && !o.closed)
     }
 
     /// Puts the open obligations in payment order into `self.order`:
@@ -1799,7 +1846,7 @@ impl Run<'_> {
         let o = &mut self.obls[oi];
         o.pending = Amt::ZERO;
         o.closed = true;
-        let rest = o.owed();
+        let rest = o.owed(self.accrued);
         let small = o.unpaid_principal() <= self.accts[o.acct].tolerance;
         let acct = &mut self.accts[o.acct];
         if rest.is_positive() {
@@ -1886,13 +1933,14 @@ impl Run<'_> {
                 continue;
             };
             let mut total = Amt::ZERO;
-            for o in self
-                .obls
-                .iter_mut()
-                .filter(|o| o.acct == ai && o.overdue && !o.closed)
-            {
-                total += o.owed();
-                o.closed = true;
+            for oi in 0..self.obls.len() {
+                let o = &self.obls[oi];
+                if o.acct == ai && o.overdue && !o.closed {
+                    self.wake(oi);
+                    let o = &mut self.obls[oi];
+                    total += o.owed(self.accrued);
+                    o.closed = true;
+                }
             }
             if total.is_zero() {
                 continue;
@@ -1927,17 +1975,50 @@ impl Run<'_> {
             a.today = Amt::ZERO;
         }
         // One pass over the obligations: the accrual (0a), which turn
-        // overdue today (0b, acted on below in payment order), and the days
-        // past due after step 0 (nothing between here and the end of step 0
-        // changes what they depend on).
+        // overdue today (0b, acted on below in payment order), and, as
+        // they stand after step 0 (nothing between here and its end changes
+        // what they depend on), the days past due and which accounts have
+        // an overdue obligation (for 0e).
+        // A quiet obligation accrues the same penalty as yesterday unless its
+        // rate tier ends (it is woken to work out the next).
+        if i64::from(dn) >= self.wake_at {
+            self.wake_at = i64::MAX;
+            for oi in 0..self.obls.len() {
+                let o = &self.obls[oi];
+                if o.quiet {
+                    let wake_at = o.tier_ends();
+                    if wake_at <= i64::from(dn) {
+                        self.wake(oi);
+                    } else {
+                        self.wake_at = self.wake_at.min(wake_at);
+                    }
+                }
+            }
+        }
+        self.penalty_total += self.quiet_sum;
         let mut turned = false;
+        let mut overdue = std::mem::take(&mut self.overdue_accts);
+        overdue.clear();
+        overdue.resize(self.accts.len(), false);
         for o in self.obls.iter_mut().filter(|o| !o.closed) {
+            if o.quiet {
+                overdue[o.acct] = true;
+                continue;
+            }
             let a = &self.accts[o.acct];
             let k = o.k(dn);
             if o.overdue {
                 let p = o.penalty_for(&a.policy.overdue_rates, k);
                 o.penalty += p;
                 self.penalty_total += p;
+                // Quiet from tomorrow while nothing is paid, as long as the
+                // penalty cannot bring what is owed to nothing.
+                if !p.is_negative() && o.owed(dn).is_positive() {
+                    o.quiet = true;
+                    o.quiet_from = dn + 1;
+                    self.quiet_sum += p;
+                    self.wake_at = self.wake_at.min(o.tier_ends());
+                }
             } else if k >= 1 && o.unpaid_min() > a.tolerance {
                 let p = o.penalty_for(&a.policy.overdue_rates, k);
                 o.pending += p;
@@ -1950,7 +2031,9 @@ impl Run<'_> {
             if k >= 0 && (o.overdue || o.unpaid_min() > a.tolerance) {
                 self.max_dpd = self.max_dpd.max(k);
             }
+            overdue[o.acct] |= o.overdue;
         }
+        self.accrued = dn;
         // The order changes only when an obligation turns overdue, is added
         // or is dropped; one closed since is skipped where the order is used.
         if self.sorted != self.obls.len() {
@@ -2069,10 +2152,10 @@ impl Run<'_> {
             self.watch = watch;
         }
         // 0e. Unlock and limit, per account by name.
-        for ai in 0..self.accts.len() {
+        for (ai, &has_overdue) in overdue.iter().enumerate() {
             if self.accts[ai].unlock_day == Some(d) {
                 self.accts[ai].unlock_day = None;
-                if self.has_overdue(ai) {
+                if has_overdue {
                     self.accts[ai].requested = false;
                 } else {
                     self.accts[ai].locked = false;
@@ -2088,7 +2171,7 @@ impl Run<'_> {
                 }
             }
             let a = &self.accts[ai];
-            if !a.locked && a.limit < a.contractual && !self.has_overdue(ai) {
+            if !a.locked && a.limit < a.contractual && !has_overdue {
                 let after_overdue = a.last_overdue_day.and_then(|x| x.succ_opt());
                 let c = match (a.last_unlock, after_overdue) {
                     (Some(u), Some(o)) => Some(u.max(o)),
@@ -2111,6 +2194,7 @@ impl Run<'_> {
                 }
             }
         }
+        self.overdue_accts = overdue;
     }
 
     /// A credit purchase; returns the cash it took.
@@ -2230,13 +2314,13 @@ impl Run<'_> {
         // Due-today events have no other effect.
         for j in 0..if self.record { self.order.len() } else { 0 } {
             let o = &self.obls[self.order[j]];
-            if o.due_n == dn && !o.closed && o.owed().is_positive() {
+            if o.due_n == dn && !o.closed && o.owed(self.accrued).is_positive() {
                 let (kind, what) = if o.inst.is_some() {
                     (EventKind::InstallmentDue, "installment")
                 } else {
                     (EventKind::BillDue, "bill")
                 };
-                let owed = o.owed();
+                let owed = o.owed(self.accrued);
                 let (ai, r) = (o.acct, o.reference());
                 self.event(d, kind, Some(ai), owed, r, |name, _| {
                     format!("{name} {what} of {} due today", owed.grouped())
@@ -2252,7 +2336,7 @@ impl Run<'_> {
             }
             let oi = self.order[j];
             let o = &self.obls[oi];
-            let owed = o.owed();
+            let owed = o.owed(self.accrued);
             if o.due_n > dn || o.closed || !owed.is_positive() {
                 continue;
             }
@@ -2275,6 +2359,7 @@ impl Run<'_> {
             };
             let pay = ask.min(c).clamp_zero();
             if pay.is_positive() {
+                self.wake(oi);
                 self.obls[oi].pay(pay);
                 c -= pay;
                 let r = self.obls[oi].reference();
@@ -2297,8 +2382,11 @@ impl Run<'_> {
             if o.closed {
                 continue;
             }
-            if o.overdue {
-                if o.owed().is_positive() {
+            if o.quiet {
+                // Its owed only grows until it is paid, and paying wakes it.
+                overdue[o.acct] = true;
+            } else if o.overdue {
+                if o.owed(self.accrued).is_positive() {
                     overdue[o.acct] = true;
                 } else {
                     self.obls[oi].closed = true;
@@ -2373,7 +2461,13 @@ impl Run<'_> {
             first_shortfall_date,
             runway_days: first_shortfall_date.map(|d| (d - as_of).num_days()),
             overdue_bills: self.overdue_count,
-            max_days_past_due: self.max_dpd,
+            // Quiet obligations reached theirs on the last day.
+            max_days_past_due: self
+                .obls
+                .iter()
+                .filter(|o| o.quiet)
+                .map(|o| o.k(self.accrued))
+                .fold(self.max_dpd, i64::max),
             locks: self.locks.clone(),
             penalty_total: self.penalty_total.into(),
             fee_total: self.fee_total.into(),
