@@ -12,7 +12,7 @@
 //! amounts, purchases, recurring and scheduled flows; each is projected
 //! under an empty scenario and a random one (promotions, delays, scales,
 //! one-offs, conversions, plans, bridges), with and without a bridge and a
-//! prestock override. Every 16th book also gives the two solvers' answers
+//! prestock override, and summary-only. Every 16th book also gives the two solvers' answers
 //! and a small Monte Carlo stress of its scenario (which share prepared
 //! books and resume from checkpoints).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a dev tool: fail loudly
@@ -441,6 +441,14 @@ fn main() {
                 Err(e) => {
                     let _ = writeln!(out, "ERR {e}");
                 }
+            }
+            // Summary only, as the solvers and Monte Carlo run.
+            let lean = Request {
+                summary_only: true,
+                ..Request::new(&b, scen, as_of, h)
+            };
+            if let Ok(p) = project(&lean) {
+                digest(&p, &mut out);
             }
             let mut rq = Request::new(&b, scen, as_of, h);
             rq.extra_inflow = Money::from_cents(1_000_000);

@@ -130,12 +130,10 @@ fn simulate(
         return Err(MonteCarloError::NoRuns);
     }
     // What every run starts from, worked out once for all of them.
-    let prep = Prepared::new(book, as_of, horizon)?;
     let base = Request {
         summary_only: true,
         ..Request::new(book, base, as_of, horizon)
     };
-    let checkpoints = prep.checkpoints(&base);
     let done = std::sync::atomic::AtomicU32::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -144,16 +142,21 @@ fn simulate(
     let chunks: Vec<Result<Vec<Outcome>, MonteCarloError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let (done, prep, checkpoints) = (&done, &prep, &checkpoints);
+                let (done, base) = (&done, &base);
                 s.spawn(move || {
+                    // What every run starts from, worked out once per
+                    // thread (sharing it across cores costs more than
+                    // working it out: its counters would be contended).
+                    let prep = Prepared::new(book, as_of, horizon)?;
+                    let checkpoints = prep.checkpoints(base);
                     let mut out = Vec::new();
                     for i in (0..runs).filter(|i| *i as usize % threads == t) {
                         let mut rng = StdRng::seed_from_u64(
                             seed ^ (u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
                         );
                         out.push(outcome(
-                            prep,
-                            checkpoints,
+                            &prep,
+                            &checkpoints,
                             book,
                             &sample(&mut rng)?,
                             as_of,

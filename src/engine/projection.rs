@@ -1312,6 +1312,25 @@ impl Pass<'_> {
             let (inflow, neg) = self.flows[i];
             let d = at.date.succ_opt().unwrap_or(at.date);
             let dn = day_n(d);
+            let purchase_today = self.purchases.get(at.purchase).is_some_and(|p| p.day == i);
+            if !run.record && !purchase_today && run.idle(d, i) {
+                // Only cash moves today.
+                run.accrued = dn;
+                let cash = at.cash + inflow + neg;
+                if cash.is_negative() {
+                    run.red = true;
+                    at.first_shortfall.get_or_insert(d);
+                }
+                if cash < run.reserve {
+                    run.amber = true;
+                }
+                if at.low.is_none_or(|(m, _)| cash < m) {
+                    at.low = Some((cash, d));
+                }
+                (at.prev_cash, at.cash, at.date) = (cash, cash, d);
+                at.day += 1;
+                continue;
+            }
             run.negotiated_plans(d);
             run.step0(d, dn);
             let mut outflow = -neg;
@@ -1736,6 +1755,30 @@ impl Run<'_> {
         o.quiet = false;
         self.quiet_sum -= o.accrual.3;
         self.max_dpd = self.max_dpd.max(o.k(accrued));
+    }
+
+    /// Can nothing but cash move on day `d` (index `i`), purchases aside?
+    /// No obligation is open, no plan starts, and no account accrues
+    /// interest, has purchases to move or bill, unlocks, asks to unlock or
+    /// has its limit to restore: every step of the day would do nothing.
+    fn idle(&self, d: NaiveDate, i: usize) -> bool {
+        let n = self.accts.len();
+        self.obls.is_empty()
+            && self.req.scenario.plans.iter().all(|p| p.date != d)
+            && self.accts.iter().enumerate().all(|(ai, a)| {
+                !a.revolving.is_positive()
+                    && a.today.is_zero()
+                    && a.unlock_day != Some(d)
+                    && (if a.locked {
+                        a.requested
+                    } else {
+                        a.limit >= a.contractual
+                    })
+                    && !(self.prep.statement_days[i * n + ai]
+                        && (a.unbilled.is_positive()
+                            || a.interest.is_positive()
+                            || a.tol_rest.is_positive()))
+            })
     }
 
     fn new_obl(&mut self) -> usize {
