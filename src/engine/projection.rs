@@ -1242,8 +1242,9 @@ impl<'a> Prepared<'a> {
                 }
             }
         };
+        let from = (as_of, day_n(as_of));
         for f in &raw {
-            if let Some((day, amount)) = place(f, sc, as_of, end) {
+            if let Some((day, amount)) = place(f, sc, from, end) {
                 add(day, amount);
             }
         }
@@ -1395,8 +1396,9 @@ impl BookDays {
     fn new(flows: &[Flow], sc: &Scenario, as_of: NaiveDate, end: NaiveDate, horizon: u32) -> Self {
         let mut days = vec![(Amt::ZERO, Amt::ZERO); horizon as usize];
         let (mut positive, mut negative) = (Amt::ZERO, Amt::ZERO);
+        let from = (as_of, day_n(as_of));
         for f in flows {
-            if let Some((day, amount)) = place(f, sc, as_of, end)
+            if let Some((day, amount)) = place(f, sc, from, end)
                 && let Some(slot) = days.get_mut(day)
             {
                 if amount.is_positive() {
@@ -1426,30 +1428,35 @@ impl BookDays {
 /// Where a flow lands: scaled and delayed by its undelayed date, as a day
 /// index of the horizon and an amount; `None` for a flow on or before
 /// `as_of` (never moved into the horizon), past the end, or of zero.
-fn place(f: &Flow, sc: &Scenario, as_of: NaiveDate, end: NaiveDate) -> Option<(usize, Amt)> {
+fn place(
+    f: &Flow,
+    sc: &Scenario,
+    (as_of, as_of_n): (NaiveDate, i32),
+    end: NaiveDate,
+) -> Option<(usize, Amt)> {
     if f.date <= as_of {
         return None;
     }
-    let mut factor = Decimal::ONE;
-    let mut scaled = false;
-    for s in &sc.scales {
-        if f.date >= s.from && f.date <= s.to {
-            scaled = true;
-            factor *= if f.kind == FlowKind::Promo || f.amount.is_positive() {
-                s.inflow_factor
-            } else {
-                s.outflow_factor
-            };
+    let mut amount = f.amount;
+    let mut date = f.date;
+    if !sc.scales.is_empty() {
+        let mut factor = Decimal::ONE;
+        let mut scaled = false;
+        for s in &sc.scales {
+            if f.date >= s.from && f.date <= s.to {
+                scaled = true;
+                factor *= if f.kind == FlowKind::Promo || f.amount.is_positive() {
+                    s.inflow_factor
+                } else {
+                    s.outflow_factor
+                };
+            }
+        }
+        if scaled {
+            amount = f.amount.mul_round(factor);
         }
     }
-    let amount = if scaled {
-        f.amount.mul_round(factor)
-    } else {
-        f.amount
-    };
-    let delayable = f.kind == FlowKind::Promo || f.amount.is_positive();
-    let mut date = f.date;
-    if delayable {
+    if !sc.delays.is_empty() && (f.kind == FlowKind::Promo || f.amount.is_positive()) {
         let shift: u64 = sc
             .delays
             .iter()
@@ -1458,12 +1465,11 @@ fn place(f: &Flow, sc: &Scenario, as_of: NaiveDate, end: NaiveDate) -> Option<(u
             .sum();
         date = f.date + chrono::Days::new(shift);
     }
-    (date <= end && !amount.is_zero()).then(|| {
-        (
-            (date - as_of).num_days().unsigned_abs() as usize - 1,
-            amount,
-        )
-    })
+    if date > end || amount.is_zero() {
+        return None;
+    }
+    let day = usize::try_from(day_n(date) - as_of_n - 1).ok()?;
+    Some((day, amount))
 }
 
 /// Checks that a cash flow names a cash account; `what` names the flow.
@@ -2039,6 +2045,7 @@ impl Run<'_> {
             }
         }
         self.penalty_total += self.quiet_sum;
+        let record = self.record;
         let mut turned = false;
         let mut overdue = std::mem::take(&mut self.overdue_accts);
         overdue.clear();
@@ -2055,8 +2062,9 @@ impl Run<'_> {
                 o.penalty += p;
                 self.penalty_total += p;
                 // Quiet from tomorrow while nothing is paid, as long as the
-                // penalty cannot bring what is owed to nothing.
-                if !p.is_negative() && o.owed(dn).is_positive() {
+                // penalty cannot bring what is owed to nothing. (A run that
+                // keeps its days reads every obligation every day anyway.)
+                if !record && !p.is_negative() && o.owed(dn).is_positive() {
                     o.quiet = true;
                     o.quiet_from = dn + 1;
                     self.quiet_sum += p;
