@@ -694,9 +694,30 @@ pub struct Prepared<'a> {
 struct BookDays {
     scales: Vec<crate::engine::scenario::Scale>,
     delays: Vec<crate::engine::scenario::DelayInflows>,
+    days: FlowDays,
+}
+
+/// Cash flows summed per day (inflows, outflows) and in all.
+#[derive(Clone)]
+struct FlowDays {
     days: Vec<(Amt, Amt)>,
     positive: Amt,
     negative: Amt,
+}
+
+impl FlowDays {
+    /// Adds a flow on day index `day` (one past the horizon is dropped).
+    fn add(&mut self, day: usize, amount: Amt) {
+        if let Some(slot) = self.days.get_mut(day) {
+            if amount.is_positive() {
+                slot.0 += amount;
+                self.positive += amount;
+            } else {
+                slot.1 += amount;
+                self.negative += amount;
+            }
+        }
+    }
 }
 
 /// Runs a projection.
@@ -1048,19 +1069,19 @@ impl<'a> Prepared<'a> {
 
         // Cash flows of the horizon, summed per day (every flow date is in
         // as_of + 1 ..= end), and the purchases in date order.
-        let (flows_by_day, positive, negative, purchases) = self.flows(&run.accts, req, end)?;
+        let (flows, purchases) = self.flows(&run.accts, req, end)?;
         let bounds = Bounds {
-            positive_flows: positive.into(),
-            negative_flows: negative.into(),
+            positive_flows: flows.positive.into(),
+            negative_flows: flows.negative.into(),
             owed_at_as_of: owed_at_as_of.into(),
             credit_purchases: purchases.iter().map(|p| p.amount).sum::<Amt>().into(),
         };
 
         let cash = Amt::try_from(self.start_cash)?;
         Ok(Pass {
-            days: Vec::with_capacity(if run.record { flows_by_day.len() } else { 0 }),
+            days: Vec::with_capacity(if run.record { flows.days.len() } else { 0 }),
             run,
-            flows: flows_by_day,
+            flows: flows.days,
             purchases,
             bounds,
             at: At {
@@ -1078,13 +1099,12 @@ impl<'a> Prepared<'a> {
     /// The run's cash flows summed per day (inflows, outflows), their
     /// totals (positive, negative), and its credit purchases in date order
     /// (within a day: the book's, then each promotion's prestock and ads).
-    #[allow(clippy::type_complexity)]
     fn flows(
         &self,
         accts: &[Acct],
         req: &Request<'_>,
         end: NaiveDate,
-    ) -> Result<(Vec<(Amt, Amt)>, Amt, Amt, Vec<PlannedPurchase<'a>>), ProjectionError> {
+    ) -> Result<(FlowDays, Vec<PlannedPurchase<'a>>), ProjectionError> {
         let book = self.book;
         let as_of = req.as_of;
         let in_horizon = |d: NaiveDate| d > as_of && d <= end;
@@ -1230,32 +1250,20 @@ impl<'a> Prepared<'a> {
             &fresh
         };
         let mut days = book_days.days.clone();
-        let (mut positive, mut negative) = (book_days.positive, book_days.negative);
-        let mut add = |day: usize, amount: Amt| {
-            if let Some(slot) = days.get_mut(day) {
-                if amount.is_positive() {
-                    slot.0 += amount;
-                    positive += amount;
-                } else {
-                    slot.1 += amount;
-                    negative += amount;
-                }
-            }
-        };
         let from = (as_of, day_n(as_of));
         for f in &raw {
             if let Some((day, amount)) = place(f, sc, from, end) {
-                add(day, amount);
+                days.add(day, amount);
             }
         }
         for f in fixed {
             if in_horizon(f.date) {
-                add(day_of(f.date), f.amount);
+                days.add(day_of(f.date), f.amount);
             }
         }
         // Stable: within a day, purchases keep the order they were added in.
         purchases.sort_by_key(|p| p.day);
-        Ok((days, positive, negative, purchases))
+        Ok((days, purchases))
     }
 }
 
@@ -1302,6 +1310,25 @@ struct At {
     first_shortfall: Option<NaiveDate>,
 }
 
+impl At {
+    /// Closes day `d` with `cash`: the lowest cash so far, the first
+    /// shortfall, and the risk they raise.
+    fn close(&mut self, run: &mut Run<'_>, d: NaiveDate, cash: Amt) {
+        if cash.is_negative() {
+            run.red = true;
+            self.first_shortfall.get_or_insert(d);
+        }
+        if cash < run.reserve {
+            run.amber = true;
+        }
+        if self.low.is_none_or(|(m, _)| cash < m) {
+            self.low = Some((cash, d));
+        }
+        (self.prev_cash, self.cash, self.date) = (cash, cash, d);
+        self.day += 1;
+    }
+}
+
 impl Pass<'_> {
     /// Runs the days up to day index `until` (exclusive; at most the
     /// horizon).
@@ -1317,19 +1344,7 @@ impl Pass<'_> {
             if !run.record && !purchase_today && run.idle(d, i) {
                 // Only cash moves today.
                 run.accrued = dn;
-                let cash = at.cash + inflow + neg;
-                if cash.is_negative() {
-                    run.red = true;
-                    at.first_shortfall.get_or_insert(d);
-                }
-                if cash < run.reserve {
-                    run.amber = true;
-                }
-                if at.low.is_none_or(|(m, _)| cash < m) {
-                    at.low = Some((cash, d));
-                }
-                (at.prev_cash, at.cash, at.date) = (cash, cash, d);
-                at.day += 1;
+                at.close(run, d, at.cash + inflow + neg);
                 continue;
             }
             run.negotiated_plans(d);
@@ -1347,23 +1362,10 @@ impl Pass<'_> {
             cash -= paid;
             outflow += paid;
             run.end_of_day(d, dn, cash, at.prev_cash);
-            if cash.is_negative() {
-                run.red = true;
-                at.first_shortfall.get_or_insert(d);
-            }
-            if cash < run.reserve {
-                run.amber = true;
-            }
-            if at.low.is_none_or(|(m, _)| cash < m) {
-                at.low = Some((cash, d));
-            }
             if run.record {
                 self.days.push(run.day(d, cash, inflow, outflow));
             }
-            at.prev_cash = cash;
-            at.cash = cash;
-            at.date = d;
-            at.day += 1;
+            at.close(run, d, cash);
             run.drop_closed();
         }
         Ok(())
@@ -1394,28 +1396,21 @@ const FUNDING: &str = "a promotion's funding (use \"cash\" to pay from cash)";
 
 impl BookDays {
     fn new(flows: &[Flow], sc: &Scenario, as_of: NaiveDate, end: NaiveDate, horizon: u32) -> Self {
-        let mut days = vec![(Amt::ZERO, Amt::ZERO); horizon as usize];
-        let (mut positive, mut negative) = (Amt::ZERO, Amt::ZERO);
+        let mut days = FlowDays {
+            days: vec![(Amt::ZERO, Amt::ZERO); horizon as usize],
+            positive: Amt::ZERO,
+            negative: Amt::ZERO,
+        };
         let from = (as_of, day_n(as_of));
         for f in flows {
-            if let Some((day, amount)) = place(f, sc, from, end)
-                && let Some(slot) = days.get_mut(day)
-            {
-                if amount.is_positive() {
-                    slot.0 += amount;
-                    positive += amount;
-                } else {
-                    slot.1 += amount;
-                    negative += amount;
-                }
+            if let Some((day, amount)) = place(f, sc, from, end) {
+                days.add(day, amount);
             }
         }
         BookDays {
             scales: sc.scales.clone(),
             delays: sc.delays.clone(),
             days,
-            positive,
-            negative,
         }
     }
 
