@@ -129,7 +129,7 @@ fn simulate(
     if runs == 0 {
         return Err(MonteCarloError::NoRuns);
     }
-    // What every run starts from, worked out once for all of them.
+    // The scenario the runs vary; each thread runs it for its checkpoints.
     let base = Request {
         summary_only: true,
         ..Request::new(book, base, as_of, horizon)
@@ -217,11 +217,14 @@ pub fn run(
             Param::Range { min, mode, max } => triangular(rng, min, mode, max),
         })?)
     };
-    // The base: every range at its mode.
-    let base = file.resolve(&mut |p| match p {
-        Param::Point(v) => v,
-        Param::Range { mode, .. } => mode,
-    })?;
+    // The base: every range at its mode (parsing checked that it
+    // resolves; a base that did not would only share no days).
+    let base = file
+        .resolve(&mut |p| match p {
+            Param::Point(v) => v,
+            Param::Range { mode, .. } => mode,
+        })
+        .unwrap_or_default();
     simulate(book, &base, as_of, horizon, runs, seed, &sample, &|_| true)
 }
 

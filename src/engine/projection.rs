@@ -2,9 +2,10 @@
 //!
 //! Owns: the starting point at `as_of`, the daily loop (accruals, overdue,
 //! lock, bureau, unlock, cash flows, purchases, statements, payments, end of
-//! day), the events and the day series, and the summary. Pure: a book, a
-//! scenario, `as_of` and a horizon in; numbers out. Must not: read the
-//! clock, files or the database.
+//! day), the events and the day series, and the summary; and sharing the
+//! work of many runs of one book (`Prepared`, `Checkpoints`) without
+//! changing a number. Pure: a book, a scenario, `as_of` and a horizon in;
+//! numbers out. Must not: read the clock, files or the database.
 
 use std::fmt;
 use std::sync::Arc;
