@@ -352,6 +352,23 @@ fn day_n(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
 
+/// The index in the horizon of a day after `as_of` (day number
+/// `as_of_n`): 0 for `as_of + 1`; `None` on or before `as_of`.
+fn day_index(d: NaiveDate, as_of_n: i32) -> Option<usize> {
+    usize::try_from(day_n(d) - as_of_n - 1).ok()
+}
+
+/// A day's penalty on an obligation and what it holds for: the unpaid
+/// principal it was worked from and the days past due `lo..=hi` of its
+/// rate tier.
+#[derive(Clone, Copy, Debug)]
+struct Accrual {
+    unpaid: Amt,
+    lo: i64,
+    hi: i64,
+    penalty: Amt,
+}
+
 #[derive(Clone, Debug)]
 struct Obl {
     id: usize,
@@ -375,11 +392,10 @@ struct Obl {
     reported: bool,
     closed: bool,
     service_fee: Amt,
-    /// The last day's penalty (step 0a) and what it holds for: the unpaid
-    /// principal it was worked from and the days past due of its rate tier.
-    accrual: (Amt, i64, i64, Amt),
+    /// The last day's penalty (step 0a) and what it holds for.
+    accrual: Accrual,
     /// Quiet (see `Run::wake`): overdue, nothing paid, accruing the same
-    /// penalty (`accrual.3`, not negative) every day from day number
+    /// penalty (`accrual.penalty`, not negative) every day from day number
     /// `quiet_from` on without being visited.
     quiet: bool,
     quiet_from: i32,
@@ -416,7 +432,13 @@ impl Obl {
             reported: false,
             closed: false,
             service_fee: Amt::ZERO,
-            accrual: (Amt::ZERO, 1, 0, Amt::ZERO),
+            // Holds for no day: worked out on the first.
+            accrual: Accrual {
+                unpaid: Amt::ZERO,
+                lo: 1,
+                hi: 0,
+                penalty: Amt::ZERO,
+            },
             quiet: false,
             quiet_from: 0,
         }
@@ -435,14 +457,19 @@ impl Obl {
     /// Today's penalty on the unpaid principal `k` days past due.
     fn penalty_for(&mut self, rates: &credit::OverdueRates, k: i64) -> Amt {
         let unpaid = self.unpaid_principal();
-        let (from, lo, hi, p) = self.accrual;
-        if unpaid == from && lo <= k && k <= hi {
-            return p;
+        let a = self.accrual;
+        if unpaid == a.unpaid && a.lo <= k && k <= a.hi {
+            return a.penalty;
         }
         let (rate, lo, hi) = rates.tier_for(k);
-        let p = unpaid.mul_round(rate);
-        self.accrual = (unpaid, lo, hi, p);
-        p
+        let penalty = unpaid.mul_round(rate);
+        self.accrual = Accrual {
+            unpaid,
+            lo,
+            hi,
+            penalty,
+        };
+        penalty
     }
     fn unpaid_principal(&self) -> Amt {
         self.principal - self.principal_paid
@@ -459,14 +486,14 @@ impl Obl {
     /// The first day number past its penalty's rate tier.
     fn tier_ends(&self) -> i64 {
         i64::from(self.due_n)
-            .saturating_add(self.accrual.2)
+            .saturating_add(self.accrual.hi)
             .saturating_add(1)
     }
     /// The penalty a quiet obligation has accrued and not yet added.
     fn quiet_penalty(&self, accrued: i32) -> Amt {
         if self.quiet {
             let days = u32::try_from(accrued - self.quiet_from + 1).unwrap_or(0);
-            self.accrual.3.times(days)
+            self.accrual.penalty.times(days)
         } else {
             Amt::ZERO
         }
@@ -913,14 +940,12 @@ impl<'a> Prepared<'a> {
                 }
             }
             return Checkpoints {
-                prep: Some(self),
                 flows: pass.flows,
                 purchases: pass.purchases,
                 snaps,
             };
         }
         Checkpoints {
-            prep: None,
             flows: Vec::new(),
             purchases: Vec::new(),
             snaps,
@@ -936,10 +961,12 @@ impl<'a> Prepared<'a> {
         cps: &Checkpoints<'_>,
         req: &Request<'_>,
     ) -> Result<Projection, ProjectionError> {
-        let base = cps.snaps.first().map(|(run, _)| run.req);
-        let Some(base) = base.filter(|_| {
-            cps.prep.is_some_and(|p| std::ptr::eq(p, self)) && self.fits(req) && req.summary_only
-        }) else {
+        let base = cps
+            .snaps
+            .first()
+            .map(|(run, _)| run)
+            .filter(|run| std::ptr::eq(run.prep, self) && self.fits(req) && req.summary_only);
+        let Some(base) = base.map(|run| run.req) else {
             return self.project(req);
         };
         let mut pass = self.start(req)?;
@@ -1009,7 +1036,7 @@ impl<'a> Prepared<'a> {
 
         // Conversions of book bills apply at as_of.
         for c in &req.scenario.conversions {
-            let ai = run.credit_idx(&c.account, "[[convert_to_installments]]")?;
+            let ai = credit_idx(&run.accts, &c.account, "[[convert_to_installments]]")?;
             if let Some(oi) = run
                 .obls
                 .iter()
@@ -1109,7 +1136,9 @@ impl<'a> Prepared<'a> {
         let book = self.book;
         let as_of = req.as_of;
         let in_horizon = |d: NaiveDate| d > as_of && d <= end;
-        let day_of = |d: NaiveDate| (d - as_of).num_days().unsigned_abs() as usize - 1;
+        let as_of_n = day_n(as_of);
+        // Only for days in the horizon, which all have an index.
+        let day_of = |d: NaiveDate| day_index(d, as_of_n).unwrap_or_default();
         let book_flows = self.book_flows.as_ref().map_err(Clone::clone)?;
         let sc = req.scenario;
         let mut raw: Vec<Flow> = Vec::new();
@@ -1251,9 +1280,8 @@ impl<'a> Prepared<'a> {
             &fresh
         };
         let mut days = book_days.days.clone();
-        let from = (as_of, day_n(as_of));
         for f in &raw {
-            if let Some((day, amount)) = place(f, sc, from, end) {
+            if let Some((day, amount)) = place(f, sc, (as_of, as_of_n), end) {
                 days.add(day, amount);
             }
         }
@@ -1273,11 +1301,11 @@ const CHECKPOINT_EVERY: usize = 4;
 
 /// A base run's state every few days (see `Prepared::checkpoints`).
 pub struct Checkpoints<'a> {
-    prep: Option<&'a Prepared<'a>>,
     /// The base's inputs: flows per day and purchases.
     flows: Vec<(Amt, Amt)>,
     purchases: Vec<PlannedPurchase<'a>>,
-    /// The state after each checkpoint's days, in day order.
+    /// The state after each checkpoint's days, in day order (none when the
+    /// base could not start). Each holds the prepared book and the base.
     snaps: Vec<(Run<'a>, At)>,
 }
 
@@ -1464,8 +1492,7 @@ fn place(
     if date > end || amount.is_zero() {
         return None;
     }
-    let day = usize::try_from(day_n(date) - as_of_n - 1).ok()?;
-    Some((day, amount))
+    Some((day_index(date, as_of_n)?, amount))
 }
 
 /// Checks that a cash flow names a cash account; `what` names the flow.
@@ -1529,10 +1556,11 @@ fn book_purchases<'a>(
     end: NaiveDate,
 ) -> Result<Vec<PlannedPurchase<'a>>, ProjectionError> {
     let mut out = Vec::new();
+    let as_of_n = day_n(as_of);
     for p in &book.purchases {
-        if p.date > as_of && p.date <= end {
+        if let Some(day) = day_index(p.date, as_of_n).filter(|_| p.date <= end) {
             out.push(PlannedPurchase {
-                day: (p.date - as_of).num_days().unsigned_abs() as usize - 1,
+                day,
                 acct: credit_idx(accts, &p.account, "a [[purchase]]")?,
                 amount: Amt::try_from(p.amount)?,
                 label: if p.label.is_empty() {
@@ -1673,10 +1701,6 @@ pub fn derived_baseline(book: &Book, as_of: NaiveDate) -> Option<Money> {
 }
 
 impl Run<'_> {
-    fn credit_idx(&self, name: &str, what: &str) -> Result<usize, ProjectionError> {
-        credit_idx(&self.accts, name, what)
-    }
-
     /// Records an event. `detail` is given the account's name and the
     /// reference's text, and is called only when events are kept; a lock
     /// is always noted for the summary.
@@ -1755,7 +1779,7 @@ impl Run<'_> {
         }
         o.penalty += o.quiet_penalty(accrued);
         o.quiet = false;
-        self.quiet_sum -= o.accrual.3;
+        self.quiet_sum -= o.accrual.penalty;
         self.max_dpd = self.max_dpd.max(o.k(accrued));
     }
 
