@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::engine::book::{AccountKind, Book, Every};
-use crate::engine::calendar::{Calendar, add_months, clamped};
+use crate::engine::calendar::{add_months, clamped};
 use crate::engine::credit::{self, Cycle, Due, PaymentPolicy, Policy, PolicyError};
 use crate::engine::fixed::{Amt, TooPrecise};
 use crate::engine::money::Money;
@@ -646,7 +646,6 @@ struct PlannedPurchase<'a> {
 struct Run<'a> {
     req: &'a Request<'a>,
     prep: &'a Prepared<'a>,
-    cal: &'a Calendar,
     reserve: Amt,
     accts: Vec<Acct>,
     /// Open obligations (closed ones are dropped at the end of each day).
@@ -1000,7 +999,6 @@ impl<'a> Prepared<'a> {
 
     /// A run of the request at `as_of`, its days not yet begun.
     fn start<'r>(&'r self, req: &'r Request<'r>) -> Result<Pass<'r>, ProjectionError> {
-        let book = self.book;
         let as_of = req.as_of;
         let as_of_n = day_n(as_of);
         let end = as_of + chrono::Days::new(u64::from(req.horizon));
@@ -1008,7 +1006,6 @@ impl<'a> Prepared<'a> {
         let mut run = Run {
             req,
             prep: self,
-            cal: &book.calendar,
             reserve: self.reserve,
             accts: self.accts.clone(),
             obls: self.obls.clone(),
@@ -2475,7 +2472,7 @@ impl Run<'_> {
                 self.accts[ai].last_overdue_day = Some(d);
             } else if self.accts[ai].locked && !self.accts[ai].requested {
                 let n = self.accts[ai].policy.unlock_review_business_days;
-                let day = self.cal.nth_business_day_after(d, n);
+                let day = self.prep.book.calendar.nth_business_day_after(d, n);
                 let a = &mut self.accts[ai];
                 a.requested = true;
                 a.unlock_day = Some(day);
